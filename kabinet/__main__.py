@@ -1,0 +1,3 @@
+from kabinet.cli import main
+
+main()

@@ -1,0 +1,3 @@
+"""Development and the demo: everything from the environment, nothing more."""
+
+from .base import *  # noqa: F403

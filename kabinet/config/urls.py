@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("kabinet.api.urls")),
+    path("backoffice/", include("kabinet.backoffice.urls")),
+    path("", include("kabinet.subscribers.urls")),
+    path("", include("kabinet.metering.urls")),
+    path("", include("kabinet.billing.urls")),
+    path("", include("kabinet.web.urls")),
+    path("", include("allauth.urls")),
+]

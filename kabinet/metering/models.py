@@ -1,0 +1,102 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kabinet.providers.service_kinds import Service
+
+# Readings are stored with six decimals; a meter shows `decimals` of them (3 by default).
+READING_MAX_DIGITS = 18
+READING_DECIMAL_PLACES = 6
+
+
+class Meter(models.Model):
+    """A meter (лічильник) on an account, by its serial (passport) number."""
+
+    account = models.ForeignKey("billing.Account", on_delete=models.CASCADE, related_name="meters")
+    serial = models.CharField(_("serial number"), max_length=40)
+    service = models.CharField(_("service"), max_length=20, choices=Service.choices)
+    digits = models.PositiveSmallIntegerField(_("integer digits"), default=5)
+    decimals = models.PositiveSmallIntegerField(_("decimal digits"), default=3)
+    installed_date = models.DateField(_("installed"), null=True, blank=True)
+    verify_by_date = models.DateField(_("verification due"), null=True, blank=True)
+    initial = models.DecimalField(
+        _("reading at installation"),
+        max_digits=READING_MAX_DIGITS,
+        decimal_places=READING_DECIMAL_PLACES,
+        default=Decimal(0),
+    )
+    removed_date = models.DateField(_("removed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("meter")
+        verbose_name_plural = _("meters")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "serial"], name="meter_unique_serial"),
+            models.CheckConstraint(
+                condition=Q(digits__gte=1, digits__lte=12), name="meter_digits_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(decimals__gte=0, decimals__lte=6), name="meter_decimals_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.serial
+
+    @property
+    def in_service(self) -> bool:
+        return self.removed_date is None
+
+
+class Reading(models.Model):
+    """A meter's value on a day (показання). One per meter and day."""
+
+    class Source(models.TextChoices):
+        CONTROLLER = "controller", _("Controller")
+        SUBSCRIBER = "subscriber", _("Subscriber (billing)")
+        PHONE = "phone", _("Phone")
+        ESTIMATE = "estimate", _("Billing estimate")
+        PORTAL = "portal", _("Portal")
+        API = "api", _("API")
+        OPERATOR = "operator", _("Operator")
+
+    class Status(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        REVIEW = "review", _("Waiting for review")
+
+    # Sources that record what a subscriber or operator did in the portal: an import never
+    # overwrites these.
+    PORTAL_SOURCES = (Source.PORTAL, Source.API, Source.OPERATOR)
+
+    meter = models.ForeignKey(Meter, on_delete=models.CASCADE, related_name="readings")
+    reading_date = models.DateField(_("date"))
+    value = models.DecimalField(
+        _("value"), max_digits=READING_MAX_DIGITS, decimal_places=READING_DECIMAL_PLACES
+    )
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACCEPTED
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("reading")
+        verbose_name_plural = _("readings")
+        constraints = [
+            models.UniqueConstraint(fields=["meter", "reading_date"], name="reading_one_per_day"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="reading_value_not_negative"),
+        ]
+        indexes = [models.Index(fields=["submitted_at"], name="reading_submitted_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.meter_id} {self.reading_date} {self.value}"

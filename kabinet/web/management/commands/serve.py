@@ -1,0 +1,59 @@
+"""`kabinet serve`: the production server, gunicorn with static files served by WhiteNoise."""
+
+import os
+import sys
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Run the portal with gunicorn (static files included)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--bind", default="127.0.0.1:8000", help="HOST:PORT to listen on")
+        parser.add_argument(
+            "--workers", type=int, default=None, help="worker processes (default: 2 × cores + 1)"
+        )
+        parser.add_argument("--threads", type=int, default=1, help="threads per worker")
+        parser.add_argument("--timeout", type=int, default=30)
+        parser.add_argument(
+            "--no-collectstatic",
+            action="store_true",
+            help="skip collecting static files (they were collected at deploy)",
+        )
+
+    def handle(
+        self,
+        *args,
+        bind: str,
+        workers: int | None,
+        threads: int,
+        timeout: int,
+        no_collectstatic: bool,
+        **options,
+    ):
+        if workers is not None and workers < 1:
+            raise CommandError("--workers must be at least 1")
+        if not no_collectstatic:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        workers = workers or (2 * (os.cpu_count() or 1) + 1)
+        argv = [
+            "gunicorn",
+            "kabinet.config.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--timeout",
+            str(timeout),
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "10",
+        ]
+        self.stdout.write(f"Kabinet listening on http://{bind}/ with {workers} workers")
+        self.stdout.flush()
+        os.execvp(sys.executable, [sys.executable, "-m", *argv])  # noqa: S606
