@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "kabinet.web",
     "kabinet.backoffice",
     "kabinet.api",
+    "kabinet.demo",
 ]
 
 MIDDLEWARE = [
