@@ -1,0 +1,83 @@
+"""Settings are read from the environment exactly as interfaces.md lists them."""
+
+import json
+import os
+import subprocess
+import sys
+
+
+def settings_in_fresh_process(env: dict[str, str], tmp_path) -> dict:
+    code = (
+        "import json, django; from django.conf import settings; django.setup();"
+        "print(json.dumps({'engine': settings.DATABASES['default']['ENGINE'],"
+        "'name': str(settings.DATABASES['default']['NAME']), 'debug': settings.DEBUG,"
+        "'hosts': settings.ALLOWED_HOSTS, 'site': settings.SITE_URL,"
+        "'mail': settings.EMAIL_BACKEND, 'key_len': len(settings.SECRET_KEY),"
+        "'smtp_host': getattr(settings, 'EMAIL_HOST', ''),"
+        "'smtp_port': getattr(settings, 'EMAIL_PORT', 0),"
+        "'smtp_user': getattr(settings, 'EMAIL_HOST_USER', '')}))"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("KABINET_", "DATABASE_"))}
+    clean |= {"DJANGO_SETTINGS_MODULE": "kabinet.config.settings.local"}
+    clean |= {"KABINET_VAR_DIR": str(tmp_path / "var")} | env
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=clean, capture_output=True, text=True, check=True
+    )
+    return json.loads(result.stdout)
+
+
+def test_defaults_are_an_sqlite_file_under_var_no_debug_and_local_hosts(tmp_path):
+    settings = settings_in_fresh_process({}, tmp_path)
+
+    assert settings["engine"] == "django.db.backends.sqlite3"
+    assert settings["name"] == str((tmp_path / "var" / "kabinet.sqlite3").resolve())
+    assert settings["debug"] is False
+    assert settings["hosts"] == ["localhost", "127.0.0.1"]
+    assert settings["site"] == "http://localhost:8000"
+
+
+def test_a_development_secret_key_is_generated_once_and_kept(tmp_path):
+    settings_in_fresh_process({}, tmp_path)
+    key_file = tmp_path / "var" / "secret_key"
+    first = key_file.read_text()
+
+    settings_in_fresh_process({}, tmp_path)
+
+    assert key_file.read_text() == first
+    assert len(first) >= 50
+
+
+def test_database_url_selects_postgresql(tmp_path):
+    settings = settings_in_fresh_process(
+        {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/kabinet"}, tmp_path
+    )
+
+    assert settings["engine"] == "django.db.backends.postgresql"
+    assert settings["name"] == "kabinet"
+
+
+def test_environment_overrides_debug_hosts_and_site_url(tmp_path):
+    settings = settings_in_fresh_process(
+        {
+            "KABINET_DEBUG": "1",
+            "KABINET_ALLOWED_HOSTS": "kabinet.vodokanal.ua, www.kabinet.vodokanal.ua",
+            "KABINET_SITE_URL": "https://kabinet.vodokanal.ua/",
+        },
+        tmp_path,
+    )
+
+    assert settings["debug"] is True
+    assert settings["hosts"] == ["kabinet.vodokanal.ua", "www.kabinet.vodokanal.ua"]
+    assert settings["site"] == "https://kabinet.vodokanal.ua"
+
+
+def test_mail_dir_writes_files_and_smtp_url_is_parsed(tmp_path):
+    to_files = settings_in_fresh_process({"KABINET_MAIL_DIR": str(tmp_path / "mail")}, tmp_path)
+    to_smtp = settings_in_fresh_process(
+        {"KABINET_SMTP_URL": "smtp://kabinet:p%40ss@mail.example.com:2525"}, tmp_path
+    )
+
+    assert to_files["mail"] == "kabinet.notifications.mail.EmlFileBackend"
+    assert to_smtp["mail"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (to_smtp["smtp_host"], to_smtp["smtp_port"]) == ("mail.example.com", 2525)
+    assert to_smtp["smtp_user"] == "kabinet"
