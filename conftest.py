@@ -115,6 +115,7 @@ def make_ledger(db):
 
 @pytest.fixture
 def samples_dir():
+    """The exchange-format samples of ../shared/samples, kept in the repo so a clone has them."""
     from pathlib import Path
 
-    return Path(__file__).resolve().parent.parent / "shared" / "samples"
+    return Path(__file__).resolve().parent / "tests" / "samples"
