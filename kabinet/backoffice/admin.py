@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEntry
+from .models import AuditEntry, ImportRun
 
 
 @admin.register(AuditEntry)
@@ -18,4 +18,18 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """Read-only: imports are started and applied in the back office (/backoffice/imports/)."""
+
+    list_display = ["pk", "created_at", "actor", "provider", "dry_run", "status", "error_total"]
+    list_filter = ["status", "dry_run", "provider"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

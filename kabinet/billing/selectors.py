@@ -1,14 +1,34 @@
-"""Reads of the ledger: an account's balance (сальдо) by period."""
+"""Reads of the ledger: balances (сальдо), the cabinet's cards, histories and statements."""
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, F, Q, Sum, Value, When
+from django.db.models import (
+    Case,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Abs, Coalesce
+
+from kabinet.metering.models import Meter, Reading
+from kabinet.metering.selectors import accounts_with_period_reading
+from kabinet.periods import period_end
+from kabinet.subscribers.access import accessible_accounts
 
 from .models import Account, LedgerEntry
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 
 # Closing balance = balance + charges + corrections(signed) − payments − benefits − subsidies.
 # A negative correction lowers the debt (− |negative correction|), a positive raises it: so
@@ -60,3 +80,265 @@ def balances_by_account(
         .annotate(total=Sum(SIGNED_AMOUNT))
     )
     return {row["account_id"]: Decimal(row["total"]).quantize(Decimal("0.01")) for row in rows}
+
+
+# --- the subscriber's pages: the cabinet's cards, the account's history, the statement -------
+
+# How many of the newest months of the year shown are unfolded on the account page.
+OPEN_MONTHS = 2
+
+
+class StatementNotFound(Exception):
+    """The billing system has sent nothing for this account and period."""
+
+
+def ledger_effect(*, kind: str, amount: Decimal) -> Decimal:
+    """Return what a ledger row does to the balance: + raises the debt, − lowers it."""
+    if kind in ("payment", "benefit", "subsidy"):
+        return -abs(amount)
+    return amount
+
+
+@dataclass(frozen=True)
+class Line:
+    """One ledger row as the subscriber reads it; `effect` is its signed effect on the balance."""
+
+    kind: str
+    service: str
+    amount: Decimal
+    effect: Decimal
+    volume: Decimal | None
+    tariff: Decimal | None
+    payment_date: dt.date | None
+    note: str
+
+
+@dataclass
+class MonthSummary:
+    """A billing month: opening balance, the lines grouped by kind, closing balance."""
+
+    period: dt.date
+    opening: Decimal = ZERO
+    charges: list[Line] = field(default_factory=list)
+    benefits: list[Line] = field(default_factory=list)
+    subsidies: list[Line] = field(default_factory=list)
+    corrections: list[Line] = field(default_factory=list)
+    payments: list[Line] = field(default_factory=list)
+    is_open: bool = False
+
+    @property
+    def lines(self) -> list[Line]:
+        """Every line after the opening balance, in the order of the bill."""
+        return [
+            *self.charges,
+            *self.benefits,
+            *self.subsidies,
+            *self.corrections,
+            *self.payments,
+        ]
+
+    @property
+    def closing(self) -> Decimal:
+        total = self.opening + sum((line.effect for line in self.lines), ZERO)
+        return total.quantize(CENT)
+
+    def add(self, line: Line) -> None:
+        if line.kind == "balance":
+            self.opening = (self.opening + line.amount).quantize(CENT)
+            return
+        groups = {
+            "charge": self.charges,
+            "benefit": self.benefits,
+            "subsidy": self.subsidies,
+            "correction": self.corrections,
+            "payment": self.payments,
+        }
+        groups[line.kind].append(line)
+
+
+def _months_from_rows(rows: Iterable[LedgerEntry]) -> dict[dt.date, MonthSummary]:
+    months: dict[dt.date, MonthSummary] = {}
+    for row in rows:
+        month = months.get(row.period)
+        if month is None:
+            month = months[row.period] = MonthSummary(period=row.period)
+        month.add(
+            Line(
+                kind=row.kind,
+                service=row.service,
+                amount=row.amount,
+                effect=ledger_effect(kind=row.kind, amount=row.amount),
+                volume=row.volume,
+                tariff=row.tariff,
+                payment_date=row.payment_date,
+                note=row.note,
+            )
+        )
+    return months
+
+
+def _ledger_rows(**conditions) -> QuerySet[LedgerEntry]:
+    return LedgerEntry.objects.filter(**conditions).order_by("period", "position", "pk")
+
+
+def account_history(*, account: Account, year: int) -> list[MonthSummary]:
+    """Return the account's months of `year` that have ledger rows, newest first (one query).
+
+    The two newest months are marked open (the page unfolds them).
+    """
+    rows = _ledger_rows(account=account, period__year=year)
+    months = sorted(_months_from_rows(rows).values(), key=lambda m: m.period, reverse=True)
+    for month in months[:OPEN_MONTHS]:
+        month.is_open = True
+    return months
+
+
+@dataclass
+class AccountPage:
+    """What the account page shows: the years on record, one year's months, the last balance."""
+
+    account: Account
+    years: list[int]
+    year: int | None
+    requested_year_missing: bool
+    months: list[MonthSummary]
+    last_period: dt.date | None
+    last_closing: Decimal | None
+
+
+def account_page(*, account: Account, year: int | None) -> AccountPage:
+    """Return the account's history for `year` (None or a year without data: the latest one).
+
+    Three queries: the periods on record, the year's ledger rows, the last period's balance
+    (two when the year shown is the last period's).
+    """
+    periods = list(
+        LedgerEntry.objects.filter(account=account)
+        .order_by("-period")
+        .values_list("period", flat=True)
+        .distinct()
+    )
+    years = sorted({period.year for period in periods}, reverse=True)
+    chosen = year if year in years else (years[0] if years else None)
+    months = account_history(account=account, year=chosen) if chosen is not None else []
+    last_period = periods[0] if periods else None
+    last_closing = None
+    if last_period is not None:
+        if months and months[0].period == last_period:
+            last_closing = months[0].closing
+        else:
+            last_closing = account_balance(account=account, period=last_period)
+    return AccountPage(
+        account=account,
+        years=years,
+        year=chosen,
+        requested_year_missing=year is not None and year != chosen,
+        months=months,
+        last_period=last_period,
+        last_closing=last_closing,
+    )
+
+
+@dataclass(frozen=True)
+class StatementReading:
+    serial: str
+    service: str
+    reading_date: dt.date
+    value: Decimal
+    decimals: int
+
+
+@dataclass
+class Statement:
+    """The monthly bill (рахунок-повідомлення): the account, the month's lines, its readings."""
+
+    account: Account
+    month: MonthSummary
+    readings: list[StatementReading]
+
+
+def account_statement(*, account: Account, period: dt.date) -> Statement:
+    """Return the statement of `account` for `period` (two queries).
+
+    Raises StatementNotFound when the billing system has sent nothing for that month.
+    """
+    months = _months_from_rows(_ledger_rows(account=account, period=period))
+    if period not in months:
+        raise StatementNotFound(period)
+    readings = (
+        Reading.objects.filter(
+            meter__account=account,
+            reading_date__gte=period,
+            reading_date__lte=period_end(period),
+        )
+        .order_by("meter__service", "meter__serial", "reading_date")
+        .values_list("meter__serial", "meter__service", "reading_date", "value", "meter__decimals")
+    )
+    return Statement(
+        account=account,
+        month=months[period],
+        readings=[StatementReading(*row) for row in readings],
+    )
+
+
+@dataclass(frozen=True)
+class Card:
+    """One account on the cabinet's home: where, what is owed, whether the reading is in."""
+
+    account: Account
+    last_period: dt.date | None
+    balance: Decimal | None
+    has_meters: bool
+    reading_in: bool
+
+    @property
+    def status(self) -> str:
+        """`debt`, `overpayment`, `settled`, or `unknown` when nothing was billed yet."""
+        if self.balance is None:
+            return "unknown"
+        if self.balance > 0:
+            return "debt"
+        if self.balance < 0:
+            return "overpayment"
+        return "settled"
+
+    @property
+    def amount(self) -> Decimal | None:
+        """The debt or the overpayment, as a positive amount."""
+        return None if self.balance is None else abs(self.balance)
+
+
+def cabinet_cards(*, user, today: dt.date) -> list[Card]:
+    """Return a card for each account linked to `user` (three queries however many accounts).
+
+    The accounts with their last billed period, the balances of those periods, and which
+    accounts have this period's reading.
+    """
+    last_period = (
+        LedgerEntry.objects.filter(account=OuterRef("pk")).order_by("-period").values("period")
+    )
+    in_service = Meter.objects.filter(account=OuterRef("pk"), removed_date__isnull=True)
+    accounts = list(
+        accessible_accounts(user=user)
+        .select_related("provider", "street")
+        .annotate(last_period=Subquery(last_period[:1]), has_meters=Exists(in_service))
+        .order_by("provider__name", "number")
+    )
+    ids = [account.pk for account in accounts]
+    periods = {
+        account.pk: account.last_period  # type: ignore[attr-defined]
+        for account in accounts
+        if account.last_period is not None  # type: ignore[attr-defined]
+    }
+    balances = balances_by_account(account_ids=ids, period_by_account=periods)
+    with_reading = accounts_with_period_reading(account_ids=ids, today=today)
+    return [
+        Card(
+            account=account,
+            last_period=periods.get(account.pk),
+            balance=balances.get(account.pk, ZERO) if account.pk in periods else None,
+            has_meters=account.has_meters,  # type: ignore[attr-defined]
+            reading_in=account.pk in with_reading,
+        )
+        for account in accounts
+    ]

@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("kabinet.api.urls")),
+    path("cabinet/tokens/", include("kabinet.api.cabinet_urls")),  # ops: API tokens page
     path("backoffice/", include("kabinet.backoffice.urls")),
     path("", include("kabinet.subscribers.urls")),
     path("", include("kabinet.metering.urls")),

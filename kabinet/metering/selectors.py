@@ -1,22 +1,289 @@
-"""Reads of meters and readings."""
+"""Reads of meters and readings: panels, previews, history, monthly consumption."""
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
 
-from kabinet.periods import period_start
+from django.db.models import F, OuterRef, Subquery
 
-from .models import Reading
+from kabinet.billing.models import Account, LedgerEntry
+from kabinet.periods import add_months, period_start
+from kabinet.providers import windows
+
+from . import consumption as maths
+from .models import Meter, Reading
+from .submission import (
+    Evaluation,
+    ReadingNeedsConfirmation,
+    ReadingRejected,
+    evaluate,
+    service_unit,
+    window_message,
+)
+
+MONEY = Decimal("0.01")
 
 
 def accounts_with_period_reading(*, account_ids: list[int], today: dt.date) -> set[int]:
-    """Return the ids of those accounts that have a reading in the current period (one query)."""
+    """Return the ids of those accounts that have a reading for the period being read now.
+
+    The period is the one a reading taken `today` counts for under each account's provider's
+    cut-off day (the next month once the cut-off has passed). One query.
+    """
     if not account_ids:
         return set()
-    return set(
+    # Every period's first reading day lies within a month before today's month; the exact
+    # bounds depend on each provider's cut-off, applied below.
+    since = add_months(period_start(today), -1)
+    rows = (
         Reading.objects.filter(
             meter__account_id__in=account_ids,
-            reading_date__gte=period_start(today),
+            reading_date__gte=since,
             reading_date__lte=today,
         )
-        .values_list("meter__account_id", flat=True)
+        .values_list("meter__account_id", "reading_date", "meter__account__provider__cutoff")
         .distinct()
+    )
+    found = set()
+    for account_id, reading_date, cutoff in rows:
+        current = windows.reading_period(reading_date=today, cutoff=cutoff)
+        if windows.reading_period(reading_date=reading_date, cutoff=cutoff) == current:
+            found.add(account_id)
+    return found
+
+
+def current_tariffs(*, account: Account) -> dict[str, Decimal]:
+    """Return the tariff of the account's latest charge of each service (one query)."""
+    rows = (
+        LedgerEntry.objects.filter(
+            account=account, kind=LedgerEntry.Kind.CHARGE, tariff__isnull=False
+        )
+        .exclude(service="")
+        .order_by("service", "-period", "-position", "-pk")
+        .values_list("service", "tariff")
+    )
+    tariffs: dict[str, Decimal] = {}
+    for service, tariff in rows:
+        if tariff is not None:
+            tariffs.setdefault(service, tariff)
+    return tariffs
+
+
+def estimated_charge(*, consumption: Decimal | None, tariff: Decimal | None) -> Decimal | None:
+    if consumption is None or tariff is None:
+        return None
+    return (consumption * tariff).quantize(MONEY)
+
+
+@dataclass
+class WindowInfo:
+    is_open: bool
+    always_open: bool
+    days_left: int | None
+    opens_on: dt.date | None
+    closes_on: dt.date | None
+
+
+def window_info(*, provider, today: dt.date) -> WindowInfo:
+    state = windows.window_state(
+        read_from=provider.read_from, read_to=provider.read_to, today=today
+    )
+    return WindowInfo(
+        is_open=state.is_open,
+        always_open=state.always_open,
+        days_left=state.days_left(today),
+        opens_on=state.opens_on,
+        closes_on=state.closes_on,
+    )
+
+
+@dataclass
+class MeterPanel:
+    meter: Meter
+    last_date: dt.date | None
+    last_value: Decimal | None
+    verification_overdue: bool
+    tariff: Decimal | None
+    period: dt.date
+    window: WindowInfo
+
+
+def meter_panels(*, account: Account, today: dt.date) -> list[MeterPanel]:
+    """Return, for each meter of `account` in service, its last reading and today's rules.
+
+    Two queries: the meters with their last reading, and the account's tariffs.
+    """
+    newest = Reading.objects.filter(meter=OuterRef("pk")).order_by("-reading_date")
+    meters = (
+        Meter.objects.filter(account=account, removed_date__isnull=True)
+        .annotate(
+            last_date=Subquery(newest.values("reading_date")[:1]),
+            last_value=Subquery(newest.values("value")[:1]),
+        )
+        .order_by("service", "serial")
+    )
+    meter_list = list(meters)
+    tariffs = current_tariffs(account=account) if meter_list else {}
+    provider = account.provider
+    window = window_info(provider=provider, today=today)
+    period = windows.reading_period(reading_date=today, cutoff=provider.cutoff)
+    return [
+        MeterPanel(
+            meter=meter,
+            last_date=meter.last_date,  # type: ignore[attr-defined]
+            last_value=meter.last_value,  # type: ignore[attr-defined]
+            verification_overdue=bool(meter.verify_by_date and meter.verify_by_date < today),
+            tariff=tariffs.get(meter.service),
+            period=period,
+            window=window,
+        )
+        for meter in meter_list
+    ]
+
+
+def account_meter(*, account: Account, meter_ref: str | int) -> Meter | None:
+    """Return the account's meter given by serial number or id, or None."""
+    meters = Meter.objects.filter(account=account).select_related("account__provider")
+    text = str(meter_ref).strip()
+    if not text:
+        return None
+    by_serial = meters.filter(serial=text).first()
+    if by_serial is not None or not text.isdigit():
+        return by_serial
+    return meters.filter(pk=int(text)).first()
+
+
+@dataclass
+class ReadingPreview:
+    """What a typed value would mean, or why it would be refused or need confirmation."""
+
+    meter: Meter
+    evaluation: Evaluation | None = None
+    problem: ReadingRejected | None = None
+    needs_confirmation: bool = False
+    estimated_charge: Decimal | None = None
+    tariff: Decimal | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def unit(self) -> str:
+        return service_unit(self.meter.service)
+
+
+def reading_preview(
+    *,
+    meter: Meter,
+    value: Decimal | str,
+    reading_date: dt.date,
+    source: str,
+    today: dt.date,
+    tariff: Decimal | None,
+    confirm_implausible: bool = False,
+    confirm_wrap: bool = False,
+) -> ReadingPreview:
+    """Check a value without storing it; the result holds the consumption or the problem."""
+    preview = ReadingPreview(meter=meter, tariff=tariff)
+    try:
+        evaluation = evaluate(
+            meter=meter,
+            value=value,
+            reading_date=reading_date,
+            source=source,
+            today=today,
+            confirm_implausible=confirm_implausible,
+            confirm_wrap=confirm_wrap,
+        )
+    except ReadingRejected as problem:
+        preview.problem = problem
+        preview.needs_confirmation = isinstance(problem, ReadingNeedsConfirmation)
+        return preview
+    preview.evaluation = evaluation
+    preview.warnings = evaluation.warnings
+    preview.estimated_charge = estimated_charge(consumption=evaluation.consumption, tariff=tariff)
+    return preview
+
+
+def closed_window_message(*, account: Account, today: dt.date) -> str | None:
+    return window_message(provider=account.provider, today=today)
+
+
+# --- history -------------------------------------------------------------------------------
+
+
+@dataclass
+class HistoryRow:
+    reading: Reading
+    consumption: Decimal | None
+    days: int | None
+    wrapped: bool
+
+
+def meter_history(*, meter: Meter) -> list[HistoryRow]:
+    """Return the meter's readings, newest first, each with what was used since the one before.
+
+    One query. The first reading is compared with the value at installation when its date is
+    known.
+    """
+    readings = list(
+        Reading.objects.filter(meter=meter)
+        .select_related("submitted_by")
+        .order_by("reading_date")
+        .only(
+            "reading_date",
+            "value",
+            "source",
+            "status",
+            "submitted_at",
+            "meter_id",
+            "submitted_by__username",
+        )
+    )
+    rows: list[HistoryRow] = []
+    previous: maths.Point | None = (
+        maths.Point(day=meter.installed_date, value=meter.initial) if meter.installed_date else None
+    )
+    for reading in readings:
+        if previous is None:
+            rows.append(HistoryRow(reading=reading, consumption=None, days=None, wrapped=False))
+        else:
+            rows.append(
+                HistoryRow(
+                    reading=reading,
+                    consumption=maths.reading_consumption(
+                        previous=previous.value, current=reading.value, digits=meter.digits
+                    ),
+                    days=(reading.reading_date - previous.day).days,
+                    wrapped=reading.value < previous.value,
+                )
+            )
+        previous = maths.Point(day=reading.reading_date, value=reading.value)
+    rows.reverse()
+    return rows
+
+
+def history_points(*, meter: Meter, rows: Iterable[HistoryRow]) -> list[maths.Point]:
+    points = [maths.Point(day=row.reading.reading_date, value=row.reading.value) for row in rows]
+    if meter.installed_date:
+        points.append(maths.Point(day=meter.installed_date, value=meter.initial))
+    return points
+
+
+def meter_monthly(
+    *, meter: Meter, rows: Iterable[HistoryRow], today: dt.date, months: int = 13
+) -> list[maths.MonthShare]:
+    """Return the normalised consumption of the last `months` calendar months, oldest first."""
+    current = period_start(today)
+    periods = [add_months(current, offset) for offset in range(-(months - 1), 1)]
+    return maths.monthly_consumption(
+        history_points(meter=meter, rows=rows), digits=meter.digits, periods=periods
+    )
+
+
+def account_meters(*, account: Account) -> list[Meter]:
+    """Return every meter of the account, in service first (one query)."""
+    return list(
+        Meter.objects.filter(account=account).order_by(
+            F("removed_date").asc(nulls_first=True), "service", "serial"
+        )
     )

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "csp",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # ops: Swagger UI served from our own static files
     "django_tasks",
     "django_tasks_db",
     "kabinet.providers",
@@ -146,6 +147,16 @@ else:
         }
     }
 
+# --- sessions in the shared cache (issue 7, load; see docs/scaling.md) -----------------------
+# KABINET_SESSIONS=cache keeps sessions only in Redis (a Redis restart signs everyone out);
+# KABINET_SESSIONS=cached_db reads them from Redis and writes them to the database too.
+# Both need KABINET_REDIS_URL; without it, or unset, sessions stay in the database.
+if os.environ.get("KABINET_REDIS_URL") and os.environ.get("KABINET_SESSIONS") in (
+    "cache",
+    "cached_db",
+):
+    SESSION_ENGINE = f"django.contrib.sessions.backends.{os.environ['KABINET_SESSIONS']}"
+
 # --- languages and time ----------------------------------------------------------------------
 
 LANGUAGE_CODE = "uk"
@@ -226,10 +237,34 @@ ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
+# --- registration and sign-in (kabinet.subscribers; see docs/registration.md) ---
+ACCOUNT_ADAPTER = "kabinet.subscribers.adapters.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "kabinet.subscribers.forms.LoginForm",
+    "reset_password": "kabinet.subscribers.forms.ResetPasswordForm",
+    "reset_password_from_key": "kabinet.subscribers.forms.ResetPasswordKeyForm",
+    "change_password": "kabinet.subscribers.forms.ChangePasswordForm",
+    "add_email": "kabinet.subscribers.forms.ChangeEmailForm",
+}
+# Signed links (HMAC) are single use: they name an address that is no longer unverified once
+# opened. A changed address is confirmed again before it replaces the old one.
+ACCOUNT_EMAIL_CONFIRMATION_HMAC = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_USERNAME_MIN_LENGTH = 3
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Kabinet: "
+AUTH_PASSWORD_VALIDATORS.append(
+    {"NAME": "kabinet.subscribers.passwords.HolderNameSimilarityValidator"}
+)
+# allauth's templates come before our apps in INSTALLED_APPS; the subscribers' overrides of
+# them (account/, allauth/layouts/) must win.
+TEMPLATES[0]["DIRS"] = [PACKAGE_DIR / "subscribers" / "templates"]
 
 # --- security headers, on every page ---------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True
+# No script reads these cookies (htmx takes the CSRF token from the page).
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -253,12 +288,29 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # ops (API v1): personal access tokens, one error shape, throttles per token and per client.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["kabinet.api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "EXCEPTION_HANDLER": "kabinet.api.errors.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "kabinet.api.throttles.TokenRateThrottle",
+        "kabinet.api.throttles.ClientRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": os.environ.get("KABINET_API_TOKEN_RATE", "120/min"),
+        "client": os.environ.get("KABINET_API_CLIENT_RATE", "300/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kabinet API",
     "DESCRIPTION": "Subscribers' and integrators' API of the Kabinet utility portal.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # ops: Swagger UI from drf-spectacular-sidecar's static files, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- logging ---------------------------------------------------------------------------------

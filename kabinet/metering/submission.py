@@ -1,0 +1,336 @@
+"""The rules a reading must pass, shared by submitting (services) and previewing (selectors).
+
+Every refusal is a ReadingRejected whose message, in the subscriber's language, says what to
+do next. A value that may be right but looks wrong (lower than the last reading, or far more
+than usual) is a ReadingNeedsConfirmation: the subscriber confirms it on a second screen.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.formats import date_format, number_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from kabinet.providers import windows
+from kabinet.providers.service_kinds import Service
+
+from . import consumption as maths
+from .models import Meter, Reading
+from .values import ValueProblem, decimal_places, parse_value
+
+# The sources whose readings a subscriber typed: the provider's window applies to them.
+SUBSCRIBER_SOURCES = (Reading.Source.PORTAL, Reading.Source.API)
+# What a controller or an operator read for a day stands against a subscriber's value for the
+# same day; a billing estimate or a phoned-in value is replaced by what the subscriber reads.
+PROTECTED_SOURCES = (Reading.Source.CONTROLLER, Reading.Source.OPERATOR)
+
+# The largest plausible use a day when the provider sets none.
+DEFAULT_DAILY_MAX: dict[str, Decimal] = {
+    Service.COLD_WATER: Decimal(3),
+    Service.HOT_WATER: Decimal(3),
+    Service.GAS: Decimal(30),
+    Service.ELECTRICITY: Decimal(100),
+    Service.HEAT: Decimal(2),
+}
+
+# Differences this small are a counter's last digit turning over: never called implausible.
+NOISE = Decimal(1)
+
+# The usual use a day is taken from this much history before the new reading, and only when
+# the history spans at least MIN_USUAL_DAYS.
+USUAL_HISTORY_DAYS = 365
+MIN_USUAL_DAYS = 28
+
+
+class ReadingRejected(Exception):
+    """A reading refused; `code` names the rule, `message` tells the subscriber what to do."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class ReadingNeedsConfirmation(ReadingRejected):
+    """A reading stored only when the subscriber confirms it (code `wrap` or `implausible`)."""
+
+
+def service_unit(service: str) -> str:
+    """Return the unit a meter of `service` counts in."""
+    if service == Service.ELECTRICITY:
+        return _("kWh")
+    if service == Service.HEAT:
+        return _("Gcal")
+    return _("m³")
+
+
+def format_value(value: Decimal, decimals: int) -> str:
+    return number_format(value, decimal_pos=decimals)
+
+
+def format_date(day: dt.date) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+def format_period(period: dt.date) -> str:
+    """Return a billing month as words for the middle of a sentence ("листопад 2026")."""
+    text = date_format(period, "YEAR_MONTH_FORMAT")
+    # Ukrainian and Russian write month names in lower case inside a sentence; Django's
+    # formats capitalise them for headings.
+    if (get_language() or "").split("-")[0] in {"uk", "ru"}:
+        return text[:1].lower() + text[1:]
+    return text
+
+
+@dataclass
+class Evaluation:
+    """What a value on a day would mean for a meter, once it passed the rules."""
+
+    meter: Meter
+    value: Decimal
+    reading_date: dt.date
+    period: dt.date
+    previous: Reading | None
+    previous_point: maths.Point | None
+    same_day: Reading | None
+    consumption: Decimal | None
+    days: int | None
+    wrapped: bool = False
+    implausible: bool = False
+    unchanged: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return Reading.Status.REVIEW if self.implausible else Reading.Status.ACCEPTED
+
+
+def value_from_input(*, meter: Meter, value: Decimal | str) -> Decimal:
+    """Return the typed value as a Decimal fit for `meter`; raises ReadingRejected."""
+    try:
+        parsed = parse_value(value)
+    except ValueProblem as problem:
+        raise ReadingRejected(problem.code, _value_problem_message(problem.code)) from None
+    if parsed >= maths.counter_limit(meter.digits):
+        raise ReadingRejected(
+            "too_many_digits",
+            _(
+                "This meter shows at most %(digits)s digits before the comma. "
+                "Check the number on the meter and type it again."
+            )
+            % {"digits": meter.digits},
+        )
+    if decimal_places(parsed) > meter.decimals:
+        raise ReadingRejected(
+            "too_many_decimals",
+            _("This meter shows %(decimals)s digits after the comma; type no more than that.")
+            % {"decimals": meter.decimals},
+        )
+    return parsed
+
+
+def _value_problem_message(code: str) -> str:
+    if code == "empty":
+        return _("Type the number the meter shows, for example 612,204.")
+    if code == "negative":
+        return _("A reading cannot be negative. Type the number the meter shows, without a minus.")
+    if code == "too_long":
+        return _("That is too long for a meter reading. Type the number the meter shows.")
+    return _(
+        "That is not a meter reading. Type only digits, with a comma before the decimals, "
+        "for example 612,204."
+    )
+
+
+def window_message(*, provider, today: dt.date) -> str | None:
+    """Return why readings are not accepted on `today`, or None when the window is open."""
+    state = windows.window_state(
+        read_from=provider.read_from, read_to=provider.read_to, today=today
+    )
+    if state.is_open:
+        return None
+    assert state.opens_on is not None
+    return _(
+        "Readings are accepted from day %(from)s to day %(to)s of the month. "
+        "The next window opens on %(date)s: please submit your reading then."
+    ) % {"from": provider.read_from, "to": provider.read_to, "date": format_date(state.opens_on)}
+
+
+def _usual_daily(*, meter: Meter, before: maths.Point) -> Decimal | None:
+    since = before.day - dt.timedelta(days=USUAL_HISTORY_DAYS)
+    rows = meter.readings.filter(
+        reading_date__gte=since,
+        reading_date__lte=before.day,
+        status=Reading.Status.ACCEPTED,
+    ).values_list("reading_date", "value")
+    points = [maths.Point(day=day, value=value) for day, value in rows]
+    spans = maths.intervals(points, digits=meter.digits)
+    if sum(interval.days for interval in spans) < MIN_USUAL_DAYS:
+        return None
+    return maths.usual_daily(spans)
+
+
+def evaluate(
+    *,
+    meter: Meter,
+    value: Decimal | str,
+    reading_date: dt.date,
+    source: str,
+    today: dt.date,
+    confirm_implausible: bool = False,
+    confirm_wrap: bool = False,
+) -> Evaluation:
+    """Check a reading against every rule and return what it would mean.
+
+    Raises ReadingRejected, or ReadingNeedsConfirmation when only the subscriber's word is
+    missing. `meter` should come with its account and provider loaded.
+    """
+    parsed = value_from_input(meter=meter, value=value)
+    provider = meter.account.provider
+    if meter.removed_date is not None:
+        raise ReadingRejected(
+            "meter_removed",
+            _(
+                "This meter was removed on %(date)s and takes no readings. If a new meter was "
+                "installed, ask the provider to register it."
+            )
+            % {"date": format_date(meter.removed_date)},
+        )
+    if reading_date > today:
+        raise ReadingRejected(
+            "date_in_future",
+            _("The date cannot be in the future. Give the day you read the meter."),
+        )
+    if meter.installed_date and reading_date < meter.installed_date:
+        raise ReadingRejected(
+            "date_before_installed",
+            _("The meter was installed on %(date)s. Give a date on or after that day.")
+            % {"date": format_date(meter.installed_date)},
+        )
+    if source in SUBSCRIBER_SOURCES:
+        closed = window_message(provider=provider, today=today)
+        if closed:
+            raise ReadingRejected("window_closed", closed)
+
+    latest_two = list(meter.readings.order_by("-reading_date")[:2])
+    if latest_two and latest_two[0].reading_date > reading_date:
+        raise ReadingRejected(
+            "date_before_last",
+            _(
+                "The last reading is of %(date)s. Give that day or a later one; to correct an "
+                "older reading, contact the provider."
+            )
+            % {"date": format_date(latest_two[0].reading_date)},
+        )
+    same_day = next((r for r in latest_two if r.reading_date == reading_date), None)
+    previous = next((r for r in latest_two if r.reading_date < reading_date), None)
+
+    if previous is not None:
+        previous_point: maths.Point | None = maths.Point(
+            day=previous.reading_date, value=previous.value
+        )
+    elif meter.installed_date is not None:
+        previous_point = maths.Point(day=meter.installed_date, value=meter.initial)
+    else:
+        previous_point = None
+    previous_value = previous_point.value if previous_point else meter.initial
+    days = (reading_date - previous_point.day).days if previous_point else None
+
+    evaluation = Evaluation(
+        meter=meter,
+        value=parsed,
+        reading_date=reading_date,
+        period=windows.reading_period(reading_date=reading_date, cutoff=provider.cutoff),
+        previous=previous,
+        previous_point=previous_point,
+        same_day=same_day,
+        consumption=None,
+        days=days,
+    )
+    if meter.verify_by_date is not None and meter.verify_by_date < reading_date:
+        evaluation.warnings.append(
+            _(
+                "The meter's verification was due on %(date)s. The reading is accepted, but "
+                "please arrange the verification with the provider."
+            )
+            % {"date": format_date(meter.verify_by_date)}
+        )
+
+    if same_day is not None and same_day.value == parsed:
+        evaluation.unchanged = True
+        evaluation.consumption = maths.reading_consumption(
+            previous=previous_value, current=parsed, digits=meter.digits
+        )
+        return evaluation
+    if (
+        same_day is not None
+        and source in SUBSCRIBER_SOURCES
+        and same_day.source in PROTECTED_SOURCES
+    ):
+        raise ReadingRejected(
+            "day_taken",
+            _(
+                "A reading for %(date)s is already recorded by the provider (%(source)s). "
+                "Give the next day's date, or contact the provider if that reading is wrong."
+            )
+            % {"date": format_date(reading_date), "source": same_day.get_source_display()},
+        )
+
+    unit = service_unit(meter.service)
+    if parsed < previous_value:
+        evaluation.wrapped = True
+        obvious = maths.is_obvious_wrap(
+            previous=previous_value, current=parsed, digits=meter.digits
+        )
+        if not obvious and not confirm_wrap:
+            limit = maths.counter_limit(meter.digits)
+            raise ReadingNeedsConfirmation(
+                "wrap",
+                _(
+                    "%(value)s is lower than the last reading, %(last)s. Please check the "
+                    "number. If it is right, the counter went past %(top)s and started again "
+                    "from zero: confirm that, and %(used)s %(unit)s will be counted."
+                )
+                % {
+                    "value": format_value(parsed, meter.decimals),
+                    "last": format_value(previous_value, meter.decimals),
+                    "top": format_value(limit - 1, 0),
+                    "used": format_value(
+                        maths.reading_consumption(
+                            previous=previous_value, current=parsed, digits=meter.digits
+                        ),
+                        meter.decimals,
+                    ),
+                    "unit": unit,
+                },
+            )
+    used = maths.reading_consumption(previous=previous_value, current=parsed, digits=meter.digits)
+    evaluation.consumption = used
+
+    if previous_point is not None and days and used > NOISE:
+        daily_max = provider.daily_max or DEFAULT_DAILY_MAX.get(meter.service)
+        per_day = used / days
+        too_much = daily_max is not None and per_day > daily_max
+        usual = _usual_daily(meter=meter, before=previous_point) if not too_much else None
+        much_more_than_usual = usual is not None and per_day > provider.usual_factor * usual
+        if too_much or much_more_than_usual:
+            evaluation.implausible = True
+            if not confirm_implausible:
+                raise ReadingNeedsConfirmation(
+                    "implausible",
+                    _(
+                        "%(value)s would mean %(used)s %(unit)s used in %(days)s days, much "
+                        "more than is usual for this meter. Did you type an extra digit? "
+                        "Check the number; if it is right, confirm it and an operator will "
+                        "review it."
+                    )
+                    % {
+                        "value": format_value(parsed, meter.decimals),
+                        "used": format_value(used, meter.decimals),
+                        "unit": unit,
+                        "days": days,
+                    },
+                )
+    return evaluation

@@ -1,0 +1,284 @@
+"""The subscriber's reading pages: submit, preview and confirm, history, CSV."""
+
+import csv
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from kabinet.billing.models import Account
+from kabinet.subscribers.access import AccountNotAccessible, access_account
+
+from . import selectors
+from .chart import monthly_chart
+from .forms import ReadingForm
+from .models import Meter
+from .services import (
+    ReadingNeedsConfirmation,
+    ReadingRejected,
+    ReadingSubmitted,
+    reading_submit,
+)
+from .submission import format_date, format_period, format_value, service_unit
+
+# A cell a spreadsheet would run as a formula starts with one of these.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _account(request: HttpRequest, account_id: int) -> Account:
+    try:
+        return access_account(user=request.user, account_id=account_id)
+    except AccountNotAccessible:
+        raise Http404("account") from None
+
+
+def account_page_url(account_id: int) -> str:
+    """Return the account page (billing's), where the meter panels are shown."""
+    try:
+        return reverse("billing:account", kwargs={"account_id": account_id})
+    except NoReverseMatch:
+        return f"/cabinet/accounts/{account_id}/"
+
+
+def _form_context(request, account, form, meter, **extra):
+    today = timezone.localdate()
+    panels = {
+        panel.meter.pk: panel for panel in selectors.meter_panels(account=account, today=today)
+    }
+    return {
+        "account": account,
+        "form": form,
+        "meter": meter,
+        "panel": panels.get(meter.pk) if meter else None,
+        "account_url": account_page_url(account.pk),
+        "today": today,
+        **extra,
+    }
+
+
+def _success_message(result: ReadingSubmitted) -> str:
+    reading = result.reading
+    meter = reading.meter
+    unit = service_unit(meter.service)
+    if result.unchanged:
+        return _("This reading was already received: %(value)s %(unit)s on %(date)s.") % {
+            "value": format_value(reading.value, meter.decimals),
+            "unit": unit,
+            "date": format_date(reading.reading_date),
+        }
+    text = _(
+        "Reading %(value)s %(unit)s of %(date)s for meter %(serial)s accepted. "
+        "It counts for %(period)s."
+    ) % {
+        "value": format_value(reading.value, meter.decimals),
+        "unit": unit,
+        "date": format_date(reading.reading_date),
+        "serial": meter.serial,
+        "period": format_period(result.period),
+    }
+    if result.consumption is not None:
+        text += " " + _("Used since the last reading: %(used)s %(unit)s.") % {
+            "used": format_value(result.consumption, meter.decimals),
+            "unit": unit,
+        }
+    if result.replaced:
+        text += " " + _("It replaced the value given earlier for that day.")
+    if reading.status == reading.Status.REVIEW:
+        text += " " + _("An operator will check it.")
+    return text
+
+
+@login_required
+@require_POST
+def reading_submit_view(request: HttpRequest, account_id: int) -> HttpResponse:
+    """Store a reading (or show the preview / confirmation page) and return to the account."""
+    account = _account(request, account_id)
+    form = ReadingForm(request.POST)
+    meter = selectors.account_meter(account=account, meter_ref=request.POST.get("meter", ""))
+    if meter is None or not form.is_valid():
+        if meter is None:
+            form.add_error("meter", _("Choose one of this account's meters."))
+        return render(
+            request, "metering/reading_form.html", _form_context(request, account, form, meter)
+        )
+    data = form.cleaned_data
+    today = timezone.localdate()
+    reading_date: dt.date = data["date"] or today
+    if "preview" in request.POST:
+        preview = selectors.reading_preview(
+            meter=meter,
+            value=data["value"],
+            reading_date=reading_date,
+            source="portal",
+            today=today,
+            tariff=selectors.current_tariffs(account=account).get(meter.service),
+            confirm_wrap=data["confirm_wrap"],
+            confirm_implausible=data["confirm_implausible"],
+        )
+        return render(
+            request,
+            "metering/reading_form.html",
+            _form_context(
+                request, account, form, meter, preview=preview, reading_date=reading_date
+            ),
+        )
+    try:
+        result = reading_submit(
+            meter=meter,
+            value=data["value"],
+            reading_date=reading_date,
+            source="portal",
+            submitted_by=request.user,
+            now=timezone.now(),
+            confirm_wrap=data["confirm_wrap"],
+            confirm_implausible=data["confirm_implausible"],
+        )
+    except ReadingNeedsConfirmation as question:
+        return render(
+            request,
+            "metering/confirm.html",
+            _form_context(
+                request, account, form, meter, question=question, reading_date=reading_date
+            ),
+        )
+    except ReadingRejected as refusal:
+        form.add_error("value", refusal.message)
+        return render(
+            request, "metering/reading_form.html", _form_context(request, account, form, meter)
+        )
+    messages.success(request, _success_message(result))
+    for warning in result.warnings:
+        messages.warning(request, warning)
+    return redirect(account_page_url(account.pk))
+
+
+@login_required
+@require_GET
+def reading_preview_view(request: HttpRequest, account_id: int) -> HttpResponse:
+    """What the typed value would mean: a fragment for htmx, a page without JavaScript."""
+    account = _account(request, account_id)
+    form = ReadingForm(request.GET)
+    meter = selectors.account_meter(account=account, meter_ref=request.GET.get("meter", ""))
+    if meter is None:
+        raise Http404("meter")
+    today = timezone.localdate()
+    valid = form.is_valid()
+    data = form.cleaned_data if valid else {}
+    reading_date = data.get("date") or today
+    preview = None
+    if valid and data["value"]:
+        preview = selectors.reading_preview(
+            meter=meter,
+            value=data["value"],
+            reading_date=reading_date,
+            source="portal",
+            today=today,
+            tariff=selectors.current_tariffs(account=account).get(meter.service),
+        )
+    context = {
+        "preview": preview,
+        "meter": meter,
+        "reading_date": reading_date,
+        "errors": [error for errors in form.errors.values() for error in errors],
+    }
+    if getattr(request, "htmx", False):
+        return render(request, "metering/_preview.html", context)
+    return render(
+        request,
+        "metering/reading_form.html",
+        _form_context(
+            request,
+            account,
+            form,
+            meter,
+            preview=preview,
+            reading_date=reading_date,
+            errors=context["errors"],
+        ),
+    )
+
+
+def _account_meter(account: Account, meter_id: int) -> Meter:
+    meter = Meter.objects.filter(account=account, pk=meter_id).first()
+    if meter is None:
+        raise Http404("meter")
+    return meter
+
+
+@login_required
+@require_GET
+def meter_history_view(request: HttpRequest, account_id: int, meter_id: int) -> HttpResponse:
+    """A meter's readings with their sources, consumption per reading and per month."""
+    account = _account(request, account_id)
+    meter = _account_meter(account, meter_id)
+    rows = selectors.meter_history(meter=meter)
+    today = timezone.localdate()
+    months = selectors.meter_monthly(meter=meter, rows=rows, today=today)
+    return render(
+        request,
+        "metering/history.html",
+        {
+            "account": account,
+            "meter": meter,
+            "rows": rows,
+            "months": months,
+            "chart": monthly_chart(months),
+            "unit": service_unit(meter.service),
+            "account_url": account_page_url(account.pk),
+        },
+    )
+
+
+def csv_cell(value: object) -> str:
+    """Return `value` as a CSV cell that no spreadsheet runs as a formula."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+@login_required
+@require_GET
+def meter_history_csv_view(request: HttpRequest, account_id: int, meter_id: int) -> HttpResponse:
+    """The meter's readings as CSV (UTF-8 with a BOM, so spreadsheets read Cyrillic)."""
+    account = _account(request, account_id)
+    meter = _account_meter(account, meter_id)
+    rows = selectors.meter_history(meter=meter)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        content_disposition_header(
+            as_attachment=True, filename=f"readings-{account.number}-{meter.serial}.csv"
+        )
+        or "attachment"
+    )
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(["account", "meter", "date", "value", "consumption", "source", "status"])
+    for row in reversed(rows):
+        reading = row.reading
+        writer.writerow(
+            [
+                csv_cell(account.number),
+                csv_cell(meter.serial),
+                reading.reading_date.isoformat(),
+                format(reading.value.quantize(_places(meter.decimals)), "f"),
+                ""
+                if row.consumption is None
+                else format(row.consumption.quantize(_places(meter.decimals)), "f"),
+                csv_cell(reading.source),
+                csv_cell(reading.status),
+            ]
+        )
+    return response
+
+
+def _places(decimals: int) -> Decimal:
+    return Decimal(1).scaleb(-decimals)
