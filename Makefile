@@ -17,15 +17,15 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-# demo (town): createcachetable in case migrate's post_migrate hook did not make the cache
-# table; DEMO_BIND lets .ci/checks/demo.sh run the demo on a free port.
+# demo (town); DEMO_BIND lets .ci/checks/demo.sh run the demo on a free port. The task worker
+# (mail, imports) and the scheduler (daily reminders) run beside the server and stop with it.
 demo: $(STAMP)
 	$(BIN)/kabinet migrate --noinput
-	$(BIN)/kabinet createcachetable
 	$(BIN)/kabinet seed_demo --accounts $(DEMO_ACCOUNTS)
-	@echo "Mail is written to $(KABINET_MAIL_DIR); the task worker runs beside the server."
+	@echo "Mail is written to $(KABINET_MAIL_DIR); the task worker and the scheduler run beside the server."
 	$(BIN)/kabinet db_worker --interval 2 & WORKER=$$!; \
-	  trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/kabinet scheduler --at 08:00 & SCHEDULER=$$!; \
+	  trap 'kill $$WORKER $$SCHEDULER 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/kabinet serve --bind $(DEMO_BIND) --workers 3
 
 test: $(STAMP)

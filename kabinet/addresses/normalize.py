@@ -177,7 +177,8 @@ def split_house(house: str, korpus: str = "") -> HouseNumber:
     `12/3` is house 12, korpus 3; `12 корп. 3` too. An explicit korpus wins over the fraction
     only when the fraction is absent.
     """
-    if house.isdigit() and house.isascii() and (not korpus or korpus.isdigit()):
+    plain_korpus = not korpus or (korpus.isascii() and korpus.isdigit())
+    if house.isdigit() and house.isascii() and plain_korpus:
         return HouseNumber(house=house, korpus=korpus.strip())  # the common case: 12, 12 + 3
     house = HOUSE_PREFIXES.sub("", house.strip()).strip()
     korpus = KORPUS_PREFIXES.sub("", korpus.strip()).strip()

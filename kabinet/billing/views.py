@@ -38,7 +38,7 @@ def _requested_year(text: str | None) -> tuple[int | None, bool]:
     if not text:
         return None, False
     stripped = text.strip()
-    if stripped.isdigit() and len(stripped) == 4:
+    if stripped.isascii() and stripped.isdigit() and len(stripped) == 4:
         return int(stripped), False
     return None, True
 

@@ -191,7 +191,7 @@ class Cells:
         # DBF numeric fields may carry a zero fraction (5.0).
         if text.endswith((".0", ",0")):
             text = text[:-2]
-        if not text.lstrip("+-").isdigit():
+        if not (text.isascii() and text.lstrip("+-").isdigit()):
             self.fail(column, _("not a whole number: %(value)s") % {"value": value})
             return default
         number = int(text)

@@ -149,7 +149,7 @@ def account_meter(*, account: Account, meter_ref: str | int) -> Meter | None:
     if not text:
         return None
     by_serial = meters.filter(serial=text).first()
-    if by_serial is not None or not text.isdigit():
+    if by_serial is not None or not (text.isascii() and text.isdigit()):
         return by_serial
     return meters.filter(pk=int(text)).first()
 

@@ -218,7 +218,7 @@ def street_search(request: HttpRequest) -> HttpResponse:
     providers = list(providers_for_registration())
     provider = providers[0] if len(providers) == 1 else None
     provider_id = request.GET.get("provider", "")
-    if provider_id.isdigit():
+    if provider_id.isascii() and provider_id.isdigit():
         provider = next((p for p in providers if p.pk == int(provider_id)), provider)
     text = request.GET.get("street", "")[:200]
     context = {

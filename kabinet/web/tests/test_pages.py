@@ -24,3 +24,12 @@ def test_health_answers_ok(client):
     response = client.get("/health/")
 
     assert response.content == b"ok"
+
+
+def test_favicon_ico_leads_to_the_icon_every_page_names(client):
+    response = client.get("/favicon.ico")
+    page = client.get("/").content.decode()
+
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith("kabinet/favicon.svg")
+    assert f'href="{response.headers["Location"]}"' in page
