@@ -31,7 +31,13 @@ ROOT = BENCH_DIR.parent
 # Run first, in this order; any other module in bench/ runs after them.
 ORDER = ["import_billing", "account_page", "load_submissions", "check_step"]
 # Helpers, not benchmarks.
-NOT_BENCHMARKS = {"__init__", "__main__", "load_support"}
+NOT_BENCHMARKS = {
+    "__init__",
+    "__main__",
+    "load_support",
+    "profile_submission",
+    "profile_check_step",
+}
 
 
 def discover() -> list[str]:

@@ -23,6 +23,7 @@ from kabinet.backoffice import services as backoffice_services
 from kabinet.backoffice.models import ImportRun
 from kabinet.billing.models import Account, LedgerEntry
 from kabinet.metering.models import Meter, Reading
+from kabinet.metering.selectors import subscriber_meter
 from kabinet.metering.services import ReadingNeedsConfirmation, ReadingRejected, reading_submit
 from kabinet.metering.views import _success_message as reading_success_message
 from kabinet.periods import InvalidPeriod, format_period, parse_period
@@ -240,7 +241,10 @@ class ReadingListView(SubscriberView, generics.ListAPIView):
         },
     )
     def post(self, request, account_id: int, meter_id: int):
-        meter = self.meter(self.account())
+        meter = subscriber_meter(user=request.user, account_id=account_id, meter_id=meter_id)
+        if meter is None:
+            # One at a time, to tell a missing account from a missing meter.
+            meter = self.meter(self.account())
         form = s.ReadingSubmitSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data

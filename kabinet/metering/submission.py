@@ -6,6 +6,7 @@ than usual) is a ReadingNeedsConfirmation: the subscriber confirms it on a secon
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -42,6 +43,12 @@ NOISE = Decimal(1)
 # the history spans at least MIN_USUAL_DAYS.
 USUAL_HISTORY_DAYS = 365
 MIN_USUAL_DAYS = 28
+# One query fetches the readings from this many days before the new reading's year of history
+# on: the last two readings and the usual use come from it whenever the previous reading lies
+# within these days of the new one (monthly or more often: nearly always). Otherwise each is
+# fetched on its own, as the rules need them.
+RECENT_GAP_DAYS = 62
+_READING_COLUMNS = [field.attname for field in Reading._meta.concrete_fields]
 
 
 class ReadingRejected(Exception):
@@ -158,13 +165,50 @@ def window_message(*, provider, today: dt.date) -> str | None:
     ) % {"from": provider.read_from, "to": provider.read_to, "date": format_date(state.opens_on)}
 
 
-def _usual_daily(*, meter: Meter, before: maths.Point) -> Decimal | None:
+@dataclass
+class _History:
+    """The meter's readings from `since` on (newest first), and its last two readings."""
+
+    since: dt.date
+    rows: list[tuple]
+    latest_two: list[Reading]
+
+
+def _history(*, meter: Meter, reading_date: dt.date) -> _History:
+    since = reading_date - dt.timedelta(days=USUAL_HISTORY_DAYS + RECENT_GAP_DAYS)
+    recent = (
+        meter.readings.filter(reading_date__gte=since)
+        .order_by("-reading_date")
+        .values_list(*_READING_COLUMNS)
+    )
+    rows = list(recent)
+    if len(rows) >= 2:
+        # Every reading left out is older than these two.
+        latest_two = [Reading.from_db(recent.db, _READING_COLUMNS, row) for row in rows[:2]]
+        for reading in latest_two:
+            reading.meter = meter
+    else:
+        latest_two = list(meter.readings.order_by("-reading_date")[:2])
+    return _History(since=since, rows=rows, latest_two=latest_two)
+
+
+def _usual_daily(*, meter: Meter, before: maths.Point, history: _History) -> Decimal | None:
     since = before.day - dt.timedelta(days=USUAL_HISTORY_DAYS)
-    rows = meter.readings.filter(
-        reading_date__gte=since,
-        reading_date__lte=before.day,
-        status=Reading.Status.ACCEPTED,
-    ).values_list("reading_date", "value")
+    if since >= history.since:
+        day_at = _READING_COLUMNS.index("reading_date")
+        value_at = _READING_COLUMNS.index("value")
+        status_at = _READING_COLUMNS.index("status")
+        rows: Iterable[tuple[dt.date, Decimal]] = [
+            (row[day_at], row[value_at])
+            for row in history.rows
+            if since <= row[day_at] <= before.day and row[status_at] == Reading.Status.ACCEPTED
+        ]
+    else:
+        rows = meter.readings.filter(
+            reading_date__gte=since,
+            reading_date__lte=before.day,
+            status=Reading.Status.ACCEPTED,
+        ).values_list("reading_date", "value")
     points = [maths.Point(day=day, value=value) for day, value in rows]
     spans = maths.intervals(points, digits=meter.digits)
     if sum(interval.days for interval in spans) < MIN_USUAL_DAYS:
@@ -214,7 +258,8 @@ def evaluate(
         if closed:
             raise ReadingRejected("window_closed", closed)
 
-    latest_two = list(meter.readings.order_by("-reading_date")[:2])
+    history = _history(meter=meter, reading_date=reading_date)
+    latest_two = history.latest_two
     if latest_two and latest_two[0].reading_date > reading_date:
         raise ReadingRejected(
             "date_before_last",
@@ -313,7 +358,11 @@ def evaluate(
         daily_max = provider.daily_max or DEFAULT_DAILY_MAX.get(meter.service)
         per_day = used / days
         too_much = daily_max is not None and per_day > daily_max
-        usual = _usual_daily(meter=meter, before=previous_point) if not too_much else None
+        usual = (
+            _usual_daily(meter=meter, before=previous_point, history=history)
+            if not too_much
+            else None
+        )
         much_more_than_usual = usual is not None and per_day > provider.usual_factor * usual
         if too_much or much_more_than_usual:
             evaluation.implausible = True

@@ -100,9 +100,12 @@ def _success_message(result: ReadingSubmitted) -> str:
 @require_POST
 def reading_submit_view(request: HttpRequest, account_id: int) -> HttpResponse:
     """Store a reading (or show the preview / confirmation page) and return to the account."""
-    account = _account(request, account_id)
+    meter = selectors.subscriber_meter(
+        user=request.user, account_id=account_id, meter_ref=request.POST.get("meter", "")
+    )
+    # Not found: whether the account is not theirs (404) or the meter not the account's.
+    account = meter.account if meter is not None else _account(request, account_id)
     form = ReadingForm(request.POST)
-    meter = selectors.account_meter(account=account, meter_ref=request.POST.get("meter", ""))
     if meter is None or not form.is_valid():
         if meter is None:
             form.add_error("meter", _("Choose one of this account's meters."))

@@ -227,3 +227,30 @@ def test_an_unlinked_account_is_no_longer_reachable(api, account):
     response = api.get(f"/api/v1/accounts/{account.pk}/")
 
     assert response.status_code == 404
+
+
+def test_a_reading_through_the_api_takes_a_fixed_number_of_queries(
+    api, account, meter, django_assert_max_num_queries
+):
+    # What a stored reading costs, pinned so that it cannot creep back (docs/performance.md).
+    today = timezone.localdate()
+    Reading.objects.bulk_create(
+        Reading(
+            meter=meter,
+            reading_date=today - dt.timedelta(days=30 * months_ago),
+            value=1000 + 3 * (12 - months_ago),
+            source="controller",
+        )
+        for months_ago in range(12, 0, -1)
+    )
+    url = f"/api/v1/accounts/{account.pk}/meters/{meter.pk}/readings/"
+
+    # 12 keep the two throttles' counts in the database cache (none with Redis), 2 find the
+    # token and note its use; the meter with its account (linked to the user) and provider;
+    # a savepoint around the submission and one inside it, the meter locked, the readings of
+    # the last year and a bit, the reading, its audit entry, the stored answer, two releases.
+    with django_assert_max_num_queries(24):
+        response = api.post(url, {"value": "1040"}, format="json", HTTP_IDEMPOTENCY_KEY="count-1")
+
+    assert response.status_code == 201, response.json()
+    assert IdempotentResponse.objects.filter(key="count-1").exists()

@@ -144,6 +144,10 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "kabinet_cache",
+            # Django culls a third of the table past 300 entries; throttle counters (the Check
+            # step's, the API's) must not be culled by a flood of other keys, so the ceiling is
+            # far above what one town's clients produce.
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
         }
     }
 

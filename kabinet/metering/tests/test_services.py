@@ -263,6 +263,40 @@ def test_five_times_the_usual_use_is_implausible(submit, meter, make_reading):
     assert asked.value.code == "implausible"
 
 
+def test_readings_waiting_for_review_do_not_count_towards_the_usual_use(
+    submit, meter, make_reading
+):
+    make_reading(meter, D(2026, 8, 20), "100")
+    make_reading(meter, D(2026, 9, 19), "103")
+    # Counted, it would make the usual use huge (a wrap to 106) and nothing implausible.
+    make_reading(meter, D(2026, 10, 1), "190", status="review")
+    make_reading(meter, D(2026, 10, 19), "106")
+    make_reading(meter, D(2026, 11, 10), "108")
+
+    with pytest.raises(ReadingNeedsConfirmation) as asked:
+        submit("113")
+
+    assert asked.value.code == "implausible"
+
+
+@pytest.mark.parametrize(("value", "implausible"), [("458", True), ("297", False)])
+def test_the_usual_use_is_that_of_the_year_before_the_previous_reading_however_old(
+    submit, meter, make_reading, value, implausible
+):
+    # Usually 0.1 m³ a day, in the year before a reading read a year and a half ago.
+    make_reading(meter, D(2024, 6, 1), "100")
+    make_reading(meter, D(2024, 12, 1), "118.3")
+    make_reading(meter, D(2025, 6, 1), "136.4")
+
+    # 537 days later: 0.6 m³ a day is more than five times that, 0.3 m³ is not.
+    if implausible:
+        with pytest.raises(ReadingNeedsConfirmation) as asked:
+            submit(value)
+        assert asked.value.code == "implausible"
+    else:
+        assert submit(value).reading.status == "accepted"
+
+
 def test_the_provider_sets_its_own_daily_maximum(submit, meter, make_reading):
     provider = meter.account.provider
     provider.daily_max = Decimal(10)

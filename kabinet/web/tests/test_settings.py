@@ -81,3 +81,16 @@ def test_mail_dir_writes_files_and_smtp_url_is_parsed(tmp_path):
     assert to_smtp["mail"] == "django.core.mail.backends.smtp.EmailBackend"
     assert (to_smtp["smtp_host"], to_smtp["smtp_port"]) == ("mail.example.com", 2525)
     assert to_smtp["smtp_user"] == "kabinet"
+
+
+def test_the_database_cache_keeps_throttle_counters_through_a_flood_of_other_keys(db):
+    # Django's database cache culls a third of its rows past MAX_ENTRIES (300 by default): a
+    # flood of keys from other clients must not wipe a guesser's counter.
+    from django.core.cache import cache
+
+    cache.set("throttle:number:0012345", 5, 600)
+    cache.set_many({f"throttle:zz:{n}": 1 for n in range(400)}, 600)
+    for n in range(400, 420):
+        cache.set(f"throttle:zz:{n}", 1, 600)
+
+    assert cache.get("throttle:number:0012345") == 5
