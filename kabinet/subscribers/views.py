@@ -7,6 +7,7 @@ from allauth.account import views as allauth_views
 from allauth.account.adapter import get_adapter
 from allauth.account.internal import flows
 from allauth.account.internal.stagekit import clear_login
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -36,9 +37,12 @@ from .services import (
 )
 
 CABINET_URL = "/cabinet/"
-# The account proved at the Check step, until the credentials are given.
-SESSION_KEY = "kabinet_registration"
-SESSION_MAX_AGE = dt.timedelta(hours=1)
+# The account proved at the Check step, until the credentials are given. A signed cookie
+# (HMAC with the secret key, dated) rather than the session: a successful Check then writes
+# nothing to the database, and the proof still lasts an hour and only in this browser.
+PROOF_COOKIE = "kabinet_registration"
+PROOF_SALT = "kabinet.subscribers.views.registration-proof"
+PROOF_MAX_AGE = dt.timedelta(hours=1)
 
 
 def _client_ip(request: HttpRequest) -> str:
@@ -112,8 +116,18 @@ def register(request: HttpRequest) -> HttpResponse:
         except (CheckThrottled, CheckFailed, AccountClosed, AccountAlreadyRegistered) as error:
             context = _check_error(form, error, signed_in=False)
         else:
-            request.session[SESSION_KEY] = {"account": account.pk, "at": now.isoformat()}
-            return redirect("subscribers:register_credentials")
+            response = redirect("subscribers:register_credentials")
+            response.set_signed_cookie(
+                PROOF_COOKIE,
+                str(account.pk),
+                salt=PROOF_SALT,
+                max_age=int(PROOF_MAX_AGE.total_seconds()),
+                path=reverse("subscribers:register"),
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+            return response
     context["form"] = form
     return render(request, "subscribers/register.html", context)
 
@@ -125,11 +139,16 @@ class CredentialsView(allauth_views.SignupView):
     form_class = CredentialsForm
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        proved = request.session.get(SESSION_KEY) or {}
-        at = dt.datetime.fromisoformat(proved["at"]) if proved.get("at") else None
+        # A missing, altered or expired cookie reads as no proof at all.
+        proved = (
+            request.get_signed_cookie(
+                PROOF_COOKIE, default="", salt=PROOF_SALT, max_age=PROOF_MAX_AGE
+            )
+            or ""
+        )
         account = None
-        if at is not None and timezone.now() - at < SESSION_MAX_AGE:
-            account = Account.objects.filter(pk=int(proved.get("account") or 0)).first()
+        if proved.isascii() and proved.isdigit():
+            account = Account.objects.filter(pk=int(proved)).first()
         if account is None and not request.user.is_authenticated:
             messages.info(request, _("First find your account with the details on your bill."))
             return redirect("subscribers:register")
@@ -151,10 +170,12 @@ class CredentialsView(allauth_views.SignupView):
         if response:
             return response
         registration_claim_create(user=self.user, account=self.account, now=timezone.now())
-        self.request.session.pop(SESSION_KEY, None)
-        return flows.signup.complete_signup(
+        response = flows.signup.complete_signup(
             self.request, user=self.user, redirect_url=self.get_success_url()
         )
+        # The proof is spent: another sign-up from this browser needs another Check.
+        response.delete_cookie(PROOF_COOKIE, path=reverse("subscribers:register"), samesite="Lax")
+        return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

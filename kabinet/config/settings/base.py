@@ -3,6 +3,7 @@
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
@@ -132,6 +133,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache: shared by all server processes (throttling of the Check step relies on it) -------
 
+CACHES: dict[str, dict[str, Any]]
 if os.environ.get("KABINET_REDIS_URL"):
     CACHES = {
         "default": {

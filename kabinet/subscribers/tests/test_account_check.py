@@ -1,11 +1,16 @@
 """The Check step's matching: forgiving in how people type, strict in what proves ownership."""
 
+import contextlib
 import datetime as dt
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from kabinet.subscribers import services
 from kabinet.subscribers.models import AccountLink
 from kabinet.subscribers.services import (
     THROTTLE_BY_ADDRESS,
@@ -188,3 +193,80 @@ def test_failed_checks_for_one_account_number_are_throttled_from_any_address(typ
 def test_a_successful_check_is_not_counted_against_anyone(typed):
     for _ in range(THROTTLE_BY_NUMBER.limit + 1):
         account_check_throttled(client_ip="10.0.0.9", now=NOW, **typed)
+
+
+@pytest.fixture(params=["database", "redis-like"])
+def check_cache(request, settings):
+    """The shared cache as deployed: the database cache, or one whose incr() is atomic (Redis;
+    the local-memory cache stands in for it here)."""
+    if request.param == "redis-like":
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": f"check-throttle-{request.node.name}",
+            }
+        }
+    yield request.param
+    caches["default"].clear()
+
+
+def test_failures_that_read_the_count_at_the_same_time_are_all_counted(
+    typed, check_cache, monkeypatch
+):
+    # Every failure reads the count before any of them writes it (as concurrent requests
+    # may): a get-then-set counter would end at 1, an atomic one counts each.
+    wrong = typed | {"surname": "Інша"}
+    monkeypatch.setattr(caches["default"], "get_many", lambda keys, version=None: {})
+    for attempt in range(THROTTLE_BY_NUMBER.limit):
+        with pytest.raises(CheckFailed):
+            account_check_throttled(client_ip=f"10.0.3.{attempt}", now=NOW, **wrong)
+    monkeypatch.undo()
+
+    with pytest.raises(CheckThrottled) as throttled:
+        account_check_throttled(client_ip="10.0.4.1", now=NOW, **typed)
+
+    assert NOW < throttled.value.until <= NOW + dt.timedelta(minutes=30)
+
+
+def test_the_throttle_keeps_its_limit_and_window_on_either_cache(typed, check_cache):
+    wrong = typed | {"surname": "Інша"}
+    for attempt in range(THROTTLE_BY_NUMBER.limit - 1):
+        with pytest.raises(CheckFailed):
+            account_check_throttled(client_ip=f"10.0.5.{attempt}", now=NOW, **wrong)
+    assert account_check_throttled(client_ip="10.0.5.99", now=NOW, **typed)
+    with pytest.raises(CheckFailed):
+        account_check_throttled(client_ip="10.0.5.98", now=NOW, **wrong)
+
+    with pytest.raises(CheckThrottled) as throttled:
+        account_check_throttled(client_ip="10.0.6.1", now=NOW, **typed)
+    window_end = throttled.value.until
+    assert window_end - NOW <= dt.timedelta(minutes=30)
+    with pytest.raises(CheckThrottled):
+        account_check_throttled(
+            client_ip="10.0.6.1", now=window_end - dt.timedelta(seconds=1), **typed
+        )
+    assert account_check_throttled(client_ip="10.0.6.1", now=window_end, **typed)
+
+
+def test_concurrent_failures_are_each_counted_where_incr_is_atomic(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "check-throttle-threads",
+        }
+    }
+    window = services._window(THROTTLE_BY_NUMBER, "1:0012345", NOW)
+    failures = 64
+    barrier = threading.Barrier(8)
+
+    def fail(_: int) -> None:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=1)
+        services._count_failure([window], NOW, atomic=True)
+
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(fail, range(failures)))
+        assert caches["default"].get(window.key) == failures
+    finally:
+        caches["default"].clear()

@@ -2,6 +2,7 @@
 
 import re
 import time
+from unittest.mock import patch
 
 import pytest
 from django.core import mail
@@ -274,18 +275,70 @@ def test_every_field_has_a_help_button_tied_to_its_sample(billed_account, client
         assert f'aria-describedby="id_{name}-help"' in tag
 
 
+def _shapes(queries) -> list[str]:
+    """The statements without their literals: what was asked of the database, not of what."""
+    return [re.sub(r"'[^']*'|\"s\w+\"|\b\d+\b", "?", query["sql"]) for query in queries]
+
+
+@pytest.mark.parametrize("meter_required", [False, True])
 def test_the_check_step_costs_few_queries_and_the_same_for_every_failure(
-    billed_account, make_provider, client, check_post, django_assert_max_num_queries
+    billed_account, make_provider, make_meter, client, check_post, meter_required
 ):
+    # A right answer: the providers, the throttle (one cache read), the account with its
+    # street, link and meters (one statement); no session is written.
+    billed_account.provider.meter_required = meter_required
+    billed_account.provider.save()
+    make_meter(billed_account, serial="В-1402377")
     make_provider("gas")
     client.get("/register/")
-    posted = check_post | {"provider": billed_account.provider.pk}
+    posted = check_post | {"provider": billed_account.provider.pk, "meter": "В-1402377"}
 
     with CaptureQueriesContext(connection) as wrong_surname:
-        client.post("/register/", posted | {"surname": "Іванова"})
+        wrong = client.post("/register/", posted | {"surname": "Іванова"})
     with CaptureQueriesContext(connection) as unknown_number:
-        client.post("/register/", posted | {"account": "7777777"})
-    with django_assert_max_num_queries(9):
-        client.post("/register/", posted)
+        unknown = client.post("/register/", posted | {"account": "7777777"})
+    with CaptureQueriesContext(connection) as right:
+        matched = client.post("/register/", posted)
 
-    assert len(wrong_surname.captured_queries) == len(unknown_number.captured_queries) <= 14
+    assert (wrong.status_code, unknown.status_code, matched.status_code) == (200, 200, 302)
+    assert len(right.captured_queries) == 3, _shapes(right.captured_queries)
+    assert _shapes(wrong_surname.captured_queries) == _shapes(unknown_number.captured_queries)
+    # The same three, then the failure counted: one read, one add per throttle.
+    assert len(wrong_surname.captured_queries) <= 14, _shapes(wrong_surname.captured_queries)
+
+
+def test_a_successful_check_writes_no_session_but_a_signed_proof_for_an_hour(
+    billed_account, client, check_post
+):
+    response = client.post("/register/", check_post)
+
+    assert "sessionid" not in response.cookies
+    proof = response.cookies["kabinet_registration"]
+    assert str(billed_account.pk) in proof.value
+    assert proof["httponly"]
+    assert proof["samesite"] == "Lax"
+    assert proof["path"] == "/register/"
+    assert proof["max-age"] == 3600
+    assert client.get("/register/credentials/").status_code == 200
+
+
+def test_an_altered_or_expired_proof_is_no_proof(billed_account, make_account, client, check_post):
+    other = make_account("0099999", provider=billed_account.provider)
+    client.post("/register/", check_post)
+    proof = client.cookies["kabinet_registration"].value
+    altered = proof.replace(str(billed_account.pk), str(other.pk), 1)
+
+    client.cookies["kabinet_registration"] = altered
+    assert client.get("/register/credentials/")["Location"] == "/register/"
+    client.cookies["kabinet_registration"] = proof
+    with patch("django.core.signing.time.time", return_value=time.time() + 3601):
+        assert client.get("/register/credentials/")["Location"] == "/register/"
+
+
+def test_the_proof_is_spent_once_the_credentials_are_given(billed_account, client, check_post):
+    response = register(client, check_post)
+
+    assert response["Location"] != "/register/"
+    assert RegistrationClaim.objects.get().account == billed_account
+    assert response.cookies["kabinet_registration"].value == ""
+    assert client.get("/register/credentials/")["Location"] == "/register/"
