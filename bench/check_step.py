@@ -4,8 +4,8 @@ For each size: a synthetic town (`kabinet.demo.town.town_write`) is imported wit
 `kabinet import_billing` into a PostgreSQL database of its own (providers, streets, accounts
 and meters: the Check step reads nothing else), `kabinet serve` starts, and wrk's 64 clients
 post the Check form with the details of accounts drawn at random, every one of them right
-(the path that ends in a redirect to the second step and sets the signed proof cookie). The floor is the
-bare view `/bench/ok/` on the same server, measured just before.
+(the path that ends in a redirect to the second step and sets the signed proof cookie). The
+floor is the bare view `/bench/ok/` on the same server, measured just before.
 
 Goals: throughput >= 0.5 x the floor, and the Check step's p50 at the largest town within
 20% of that at the smallest.
