@@ -294,6 +294,8 @@ def test_the_panel_says_how_many_days_the_window_stays_open(account, history, su
     html = render_panels(account, subscriber)
 
     assert "Readings are accepted now: 1 day left." in html
+    assert 'name="value"' in html
+    assert "A reading given today counts for" in html
 
 
 def test_the_panel_says_when_a_closed_window_opens(account, history, subscriber):
@@ -304,3 +306,8 @@ def test_the_panel_says_when_a_closed_window_opens(account, history, subscriber)
     html = render_panels(account, subscriber)
 
     assert f"The window opens on {tomorrow:%m/%d/%Y}." in html
+    # Every submission would be refused until then: no form to fill in for nothing, and no
+    # billing month for a reading that cannot be given today.
+    assert 'name="value"' not in html
+    assert "A reading given today counts for" not in html
+    assert "History and consumption" in html
