@@ -273,10 +273,26 @@ class ShowcaseMeter:
     digits: int = 5
     monthly: int = 0  # thousandths of a unit a month
     start_value: int = 0  # thousandths, at the start of the history
-    installed: dt.date = dt.date(2019, 3, 14)
+    installed: dt.date | None = None  # None: as long ago as start_value took, at `monthly`
     verify_by: dt.date | None = None  # None: installed + the service's interval, renewed
     removed_months_ago: int | None = None
     article_example: bool = False  # readings on the last day, the 1st and the last day
+
+
+def _showcase_installation(meter: ShowcaseMeter, history_start: dt.date) -> tuple[dt.date, int]:
+    """When the meter was installed and what it showed then (thousandths).
+
+    Chosen so that the meter ran at its `monthly` rate from the installation to `start_value`
+    at the start of the history: the first reading's consumption and the first months of the
+    chart then look like every other month (a meter at 412 m³ after six years at 10 m³ a month
+    would show its first month at half the rate).
+    """
+    installed = meter.installed
+    if installed is None:
+        months_back = meter.start_value // meter.monthly if meter.monthly else 0
+        installed = add_months(history_start, -months_back - 1).replace(day=14)
+    months_run = (history_start - installed).days * 12 / 365.25
+    return installed, max(0, meter.start_value - int(meter.monthly * months_run))
 
 
 @dataclass(frozen=True)
@@ -791,16 +807,15 @@ class _Town:
             )
             replaced_at: dt.date | None = None
             for meter_spec in spec.meters:
-                verify_by = meter_spec.verify_by or meter_spec.installed.replace(
-                    year=self.today.year + 2
-                )
+                installed, initial = _showcase_installation(meter_spec, months[0].start)
+                verify_by = meter_spec.verify_by or installed.replace(year=self.today.year + 2)
                 meter = _Meter(
                     serial=meter_spec.serial,
                     service=meter_spec.service,
                     digits=meter_spec.digits,
-                    installed=meter_spec.installed,
+                    installed=installed,
                     verify_by=verify_by,
-                    initial=0,
+                    initial=initial,
                     start_value=meter_spec.start_value,
                     monthly=[meter_spec.monthly * m.days // 30 for m in months],
                     article_example=meter_spec.article_example,
@@ -897,7 +912,9 @@ class _Town:
             if k < meter.first_month or k > meter.last_month:
                 cumulative += consumed
                 continue
-            first = meter.first_day + 1 if k == meter.first_month and k else 1
+            # A meter installed in the middle of a month counts from its installation day.
+            installed_on = meter.first_day if k == meter.first_month and k else 0
+            first = installed_on + 1 if installed_on else 1
             last = min(days, meter.last_day) if k == meter.last_month else days
             if k == HISTORY_MONTHS:
                 last = min(last, today.day - 1)  # nothing read today yet
@@ -913,7 +930,7 @@ class _Town:
             else:
                 picks = [first + int(r() * (last - first + 1))]
             for day in picks:
-                value = cumulative + consumed * day // days
+                value = cumulative + consumed * (day - installed_on) // days
                 source = SOURCES[int(r() * len(SOURCES))]
                 if meter.article_example:
                     source = "subscriber"
@@ -928,7 +945,7 @@ class _Town:
                 last_written = value
                 write(f"{prefix}{month.iso[day - 1]},{_milli(value % wrap)},{source}\n")
                 rows += 1
-            cumulative += consumed
+            cumulative += consumed - consumed * installed_on // days
         return rows
 
     def write_ledger(self, write: Any, account: _Account) -> int:
