@@ -250,6 +250,8 @@ class HistoryRow:
     consumption: Decimal | None
     days: int | None
     wrapped: bool
+    # The first reading is counted from the meter's installation, not from another reading.
+    since_installed: dt.date | None = None
 
 
 def meter_history(*, meter: Meter) -> list[HistoryRow]:
@@ -288,6 +290,7 @@ def meter_history(*, meter: Meter) -> list[HistoryRow]:
                     ),
                     days=(reading.reading_date - previous.day).days,
                     wrapped=reading.value < previous.value,
+                    since_installed=previous.day if reading is readings[0] else None,
                 )
             )
         previous = maths.Point(day=reading.reading_date, value=reading.value)

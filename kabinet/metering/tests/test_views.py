@@ -261,6 +261,17 @@ def test_the_history_page_lists_readings_with_sources_in_few_queries(
     assert "spreads that evenly over the days between the readings" in text
 
 
+def test_the_first_reading_says_its_consumption_counts_from_the_installation(
+    signed_in, account, history
+):
+    response = signed_in.get(f"/cabinet/accounts/{account.pk}/meters/{history.pk}/", **EN)
+
+    text = response.content.decode()
+    # 600 since 10 May 2015 at 0, then 6 since the reading before: only the first is labelled.
+    assert text.count("since the meter was installed on") == 1
+    assert "since the meter was installed on 05/10/2015" in text
+
+
 def test_the_csv_download_escapes_cells_a_spreadsheet_would_run(
     signed_in, account, make_meter, make_reading
 ):
