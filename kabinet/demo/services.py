@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from kabinet.billing.models import Account
 from kabinet.exchange.importer import ImportSummary, billing_import
+from kabinet.metering.models import Meter, Reading
+from kabinet.metering.services import reading_submit
 from kabinet.providers.models import Provider
 from kabinet.subscribers.models import AccountLink, User
 
@@ -36,6 +38,9 @@ from .town import (
 # Indexes into town.SHOWCASE of each demo subscriber's accounts.
 DEMO_ACCOUNTS = (0, 1)  # Шевчук: water and gas at вул. Шевченка 12/3, кв. 45
 OLENA_ACCOUNTS = (3,)  # Кондрат'єва: просп. Богдана Хмельницького (Леніна) 101а, кв. 5а
+# `olena` confirmed a cold water reading far above her usual, so the operator has one to review.
+REVIEW_METER = "77-000451"
+REVIEW_EXTRA = Decimal(95)  # m³ above her last reading: some fifteen months' worth
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,7 @@ def demo_seed(
     )
     linked_at = now or timezone.make_aware(dt.datetime.combine(today, dt.time(9, 0)))
     logins = demo_users_ensure(linked_at=linked_at)
+    review_example_ensure(now=linked_at)
     numbers = showcase_numbers()
     taken = {numbers[i] for i in DEMO_ACCOUNTS + OLENA_ACCOUNTS}
     return DemoSeedResult(
@@ -130,6 +136,39 @@ def demo_users_ensure(*, linked_at: dt.datetime) -> list[DemoLogin]:
             Provider.objects.get(code=VODOKANAL.code).operators.add(user)
         logins.append(DemoLogin(login.username, login.password, login.email, login.role, linked))
     return logins
+
+
+@transaction.atomic
+def review_example_ensure(*, now: dt.datetime) -> Reading | None:
+    """Give the back office's review queue one reading, as a subscriber would have left it.
+
+    `olena` types a value far above her usual on her cold water meter and confirms it on the
+    second screen: the portal stores it for an operator to review. Once there is a reading
+    under review on that meter, nothing more is added.
+    """
+    code, number = showcase_numbers()[OLENA_ACCOUNTS[0]]
+    meter = Meter.objects.filter(
+        account__provider__code=code, account__number=number, serial=REVIEW_METER
+    ).first()
+    olena = User.objects.filter(username="olena").first()
+    if meter is None or olena is None:
+        return None
+    if meter.readings.filter(status=Reading.Status.REVIEW).exists():
+        return None
+    last = meter.readings.order_by("-reading_date").first()
+    today = timezone.localdate(now)
+    if last is None or last.reading_date >= today:
+        return None
+    submitted = reading_submit(
+        meter=meter,
+        value=last.value + REVIEW_EXTRA,
+        reading_date=today,
+        source=Reading.Source.PORTAL,
+        submitted_by=olena,
+        now=now,
+        confirm_implausible=True,
+    )
+    return submitted.reading
 
 
 def _user_ensure(login: DemoLogin) -> User:

@@ -128,3 +128,17 @@ def test_the_command_refuses_a_town_too_small_for_its_showcase(db, settings, tmp
 
     with pytest.raises(CommandError):
         call_command("seed_demo", accounts=3, stdout=StringIO())
+
+
+def test_the_operator_finds_olenas_confirmed_reading_waiting_for_review(seeded, tmp_path):
+    waiting = Reading.objects.filter(status=Reading.Status.REVIEW)
+
+    (reading,) = waiting
+    assert reading.meter.serial == "77-000451"
+    assert reading.submitted_by.username == "olena"
+    assert reading.source == Reading.Source.PORTAL
+    assert reading.reading_date == TODAY
+
+    demo_seed(accounts=40, today=TODAY, directory=tmp_path / "town")
+
+    assert list(Reading.objects.filter(status=Reading.Status.REVIEW)) == [reading]
