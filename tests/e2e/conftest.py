@@ -9,6 +9,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.db import connections
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -70,6 +71,10 @@ def chromium(axe_js):
             yield browser
         finally:
             browser.close()
+            # While Playwright's loop is set on this thread, Django keeps the ORM's connections
+            # apart from the test's own; one left open keeps PostgreSQL from dropping the test
+            # database at the end of the run.
+            connections.close_all()
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from django.utils import timezone
 
 from kabinet.backoffice.models import ImportRun
@@ -48,6 +49,10 @@ def browser_page(monkeypatch, live_server, client, operator):
         finally:
             context.close()
             browser.close()
+            # While Playwright's loop is set on this thread, Django keeps the ORM's connections
+            # apart from the test's own; one left open keeps PostgreSQL from dropping the test
+            # database at the end of the run.
+            connections.close_all()
 
 
 def test_the_import_page_polls_until_the_run_finishes_without_csp_violations(
