@@ -914,7 +914,7 @@ class _Town:
                 continue
             # A meter installed in the middle of a month counts from its installation day.
             installed_on = meter.first_day if k == meter.first_month and k else 0
-            first = installed_on + 1 if installed_on else 1
+            first = installed_on + 1
             last = min(days, meter.last_day) if k == meter.last_month else days
             if k == HISTORY_MONTHS:
                 last = min(last, today.day - 1)  # nothing read today yet
