@@ -457,22 +457,59 @@ class _Run:
         return ["file_no", "line", *(col for col, _t in STAGES[name])]
 
     def _load(self, name: str, rows: list[tuple[Any, ...]]) -> None:
-        if not rows:
-            return
-        columns = self._columns(name)
+        if rows:
+            self._write_rows(_stage(name), self._columns(name), rows)
+
+    def _load_columns(
+        self, name: str, file_no: int, lines: list[int], columns: Sequence[list[Any]]
+    ) -> None:
+        """Load a batch given column by column into its staging table."""
+        values = [[file_no] * len(lines), lines, *columns]
+        table, names = _stage(name), self._columns(name)
         if self.vendor == "postgresql":
-            with self.cursor.cursor.copy(
-                f"COPY {_stage(name)} ({', '.join(columns)}) FROM STDIN"
-            ) as copy:
+            with self.cursor.cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:
+                copy.write(_copy_text(values))
+        else:
+            self._sqlite_insert_columns(table, names, values)
+
+    def _write_rows(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        """Write rows into `table`: COPY on PostgreSQL, multi-row INSERTs on SQLite."""
+        if self.vendor == "postgresql":
+            with self.cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
-            self._sqlite_insert(_stage(name), columns, rows)
+            self._sqlite_insert(
+                table,
+                columns,
+                len(rows),
+                lambda start, stop: list(chain.from_iterable(rows[start:stop])),
+            )
+
+    def _sqlite_insert_columns(
+        self, table: str, names: Sequence[str], columns: Sequence[Sequence[Any]]
+    ) -> None:
+        """`_sqlite_insert` of rows given column by column: each statement's parameters are
+        interleaved from slices of the columns, with no tuple a row."""
+        width = len(names)
+
+        def parameters(start: int, stop: int) -> list[Any]:
+            flat: list[Any] = [None] * ((stop - start) * width)
+            for offset, column in enumerate(columns):
+                flat[offset::width] = column[start:stop]
+            return flat
+
+        self._sqlite_insert(table, names, len(columns[0]), parameters)
 
     def _sqlite_insert(
-        self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
+        self,
+        table: str,
+        columns: Sequence[str],
+        count: int,
+        parameters: Callable[[int, int], list[Any]],
     ) -> None:
-        """Insert rows with multi-row VALUES statements, straight through sqlite3.
+        """Insert `count` rows with multi-row VALUES statements, straight through sqlite3;
+        `parameters(start, stop)` gives the flat parameters of rows start..stop.
 
         Many rows a statement: SQLite then evaluates a table's CHECK ... IN (...) constraints
         with one ephemeral lookup table a statement rather than one a row (several times faster
@@ -484,51 +521,7 @@ class _Run:
         one = "(" + ", ".join(["?"] * width) + ")"
         head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
         raw = self.cursor.cursor
-        full = len(rows) - len(rows) % per
-        if full:
-            sqlite3.Cursor.executemany(
-                raw,
-                head + ", ".join([one] * per),
-                (list(chain.from_iterable(rows[i : i + per])) for i in range(0, full, per)),
-            )
-        if full < len(rows):
-            rest = rows[full:]
-            sqlite3.Cursor.execute(
-                raw, head + ", ".join([one] * len(rest)), list(chain.from_iterable(rest))
-            )
-
-    def _load_columns(
-        self, name: str, file_no: int, lines: list[int], columns: Sequence[list[Any]]
-    ) -> None:
-        """Load a batch given column by column into its staging table."""
-        values = [[file_no] * len(lines), lines, *columns]
-        if self.vendor == "postgresql":
-            with self.cursor.cursor.copy(
-                f"COPY {_stage(name)} ({', '.join(self._columns(name))}) FROM STDIN"
-            ) as copy:
-                copy.write(_copy_text(values))
-        else:
-            self._sqlite_insert_columns(_stage(name), self._columns(name), values)
-
-    def _sqlite_insert_columns(
-        self, table: str, names: Sequence[str], columns: Sequence[Sequence[Any]]
-    ) -> None:
-        """`_sqlite_insert` of rows given column by column: each statement's parameters are
-        interleaved from slices of the columns, with no tuple a row."""
-        width = len(names)
-        count = len(columns[0])
-        per = max(1, min(500, SQLITE_MAX_PARAMETERS // width))
-        head = f"INSERT INTO {table} ({', '.join(names)}) VALUES "
-        one = "(" + ", ".join(["?"] * width) + ")"
         full = count - count % per
-
-        def parameters(start: int, stop: int) -> list[Any]:
-            flat: list[Any] = [None] * ((stop - start) * width)
-            for offset, column in enumerate(columns):
-                flat[offset::width] = column[start:stop]
-            return flat
-
-        raw = self.cursor.cursor
         if full:
             sqlite3.Cursor.executemany(
                 raw,
@@ -714,24 +707,22 @@ class _Run:
         if self.progress:
             self.progress(source.display_name, done)
 
+    def _in(self, column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+        """`column` in `values`, as SQL and its parameters. On PostgreSQL one array parameter:
+        a list of thousands of parameters costs it more to parse and plan than to run."""
+        if self.vendor == "postgresql":
+            return f"{column} = ANY(%s)", [list(values)]
+        return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
     def _account_ids(self, provider_id: int, numbers: set[str]) -> dict[str, int]:
         """The ids of the provider's accounts with these numbers (those that exist)."""
         if not numbers:
             return {}
-        if self.vendor == "postgresql":
-            # One array parameter: a list of thousands of parameters costs PostgreSQL more
-            # to parse and plan than to run.
-            self.cursor.execute(
-                f"SELECT number, id FROM {T_ACCOUNT} WHERE provider_id = %s AND number = ANY(%s)",
-                [provider_id, list(numbers)],
-            )
-        else:
-            marks = ", ".join(["%s"] * len(numbers))
-            self.cursor.execute(
-                f"SELECT number, id FROM {T_ACCOUNT} WHERE provider_id = %s"
-                f" AND number IN ({marks})",
-                [provider_id, *numbers],
-            )
+        member, parameters = self._in("number", list(numbers))
+        self.cursor.execute(
+            f"SELECT number, id FROM {T_ACCOUNT} WHERE provider_id = %s AND {member}",
+            [provider_id, *parameters],
+        )
         return dict(self.cursor.fetchall())
 
     def _groups_before(self, account_ids: set[int]) -> set[tuple[int, str]]:
@@ -739,19 +730,11 @@ class _Run:
         run (rows this run inserted have greater ids)."""
         if not account_ids or not self.ledger_max_id:
             return set()
-        if self.vendor == "postgresql":
-            self.cursor.execute(
-                f"SELECT DISTINCT account_id, period FROM {T_LEDGER}"
-                " WHERE account_id = ANY(%s) AND id <= %s",
-                [list(account_ids), self.ledger_max_id],
-            )
-        else:
-            marks = ", ".join(["%s"] * len(account_ids))
-            self.cursor.execute(
-                f"SELECT DISTINCT account_id, period FROM {T_LEDGER}"
-                f" WHERE account_id IN ({marks}) AND id <= %s",
-                [*account_ids, self.ledger_max_id],
-            )
+        member, parameters = self._in("account_id", list(account_ids))
+        self.cursor.execute(
+            f"SELECT DISTINCT account_id, period FROM {T_LEDGER} WHERE {member} AND id <= %s",
+            [*parameters, self.ledger_max_id],
+        )
         return {(a, str(period)) for a, period in self.cursor.fetchall()}
 
     def _load_ledger_columns(
@@ -847,12 +830,7 @@ class _Run:
         self.ledger_direct += len(direct)
         if not direct:
             return
-        if self.vendor == "postgresql":
-            with self.cursor.cursor.copy(f"COPY {T_LEDGER} ({LEDGER_COLUMNS}) FROM STDIN") as copy:
-                for row in direct:
-                    copy.write_row(row)
-        else:
-            self._sqlite_insert(T_LEDGER, LEDGER_COLUMNS.split(", "), direct)
+        self._write_rows(T_LEDGER, LEDGER_COLUMNS.split(", "), direct)
 
     # --- checks in SQL ---------------------------------------------------------------------
 

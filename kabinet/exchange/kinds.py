@@ -563,17 +563,8 @@ def fast_ledger_batch(index: Mapping[str, int], resolve: ResolveProvider) -> Led
     periods = _Memo(_staged_period)
     dates = _Memo(_checked_date)
 
-    def distinct_ok(values: Sequence[str], ok: Callable[[str], bool]) -> bool:
-        return all(value == value.strip() and ok(value) for value in set(values))
-
     def convert(rows: list[list[str]]) -> LedgerColumns | None:
-        count = len(rows)
-        columns = list(zip(*rows, strict=True))
-        empty = ("",) * count
-
-        def column(position: int) -> Sequence[str]:
-            return columns[position] if position >= 0 else empty
-
+        column = _column_reader(rows)
         provider_ids = _providers(column(i_provider), resolve)
         if provider_ids is None:
             return None
@@ -590,11 +581,11 @@ def fast_ledger_batch(index: Mapping[str, int], resolve: ResolveProvider) -> Led
         }
         if (
             None in staged_periods.values()
-            or not distinct_ok(accounts, lambda a: bool(a) and len(a) <= 40)
+            or not _texts_ok(accounts, 40, required=True)
             or not set(kinds) <= LEDGER_KINDS
-            or not distinct_ok(services, lambda s: not s or s in SERVICES)
-            or not distinct_ok(days, lambda d: not d or dates(d) is not None)
-            or not distinct_ok(notes, lambda n: len(n) <= 500)
+            or not set(services) <= _OPTIONAL_SERVICES
+            or not _optional_dates(days, dates)
+            or not _texts_ok(notes, 500, required=False)
         ):
             return None
         joined_amounts = _JOIN.join(amounts)
@@ -645,6 +636,16 @@ def fast_batch_converter(
     return factory(index, resolve) if factory else None
 
 
+_OPTIONAL_SERVICES = SERVICES | {""}
+
+
+def _column_reader(rows: list[list[str]]) -> Callable[[int], Sequence[str]]:
+    """The batch's columns by position; an absent optional column (position -1) is empty."""
+    columns = list(zip(*rows, strict=True))
+    empty = ("",) * len(rows)
+    return lambda position: columns[position] if position >= 0 else empty
+
+
 def _texts_ok(cells: Sequence[str], limit: int, *, required: bool) -> bool:
     """Every cell trimmed already and at most `limit` long (and, if required, not empty),
     checked without a Python step a cell."""
@@ -682,12 +683,7 @@ def fast_meter_batch(index: Mapping[str, int], resolve: ResolveProvider) -> Batc
     decimal_values = {"": 3, **{d: int(d) for d in _DECIMALS}}
 
     def convert(rows: list[list[str]]) -> tuple[list[Any], ...] | None:
-        columns = list(zip(*rows, strict=True))
-        empty = ("",) * len(rows)
-
-        def column(position: int) -> Sequence[str]:
-            return columns[position] if position >= 0 else empty
-
+        column = _column_reader(rows)
         provider_ids = _providers(column(i_provider), resolve)
         accounts, serials = column(i_account), column(i_meter)
         services, digits, decimals = column(i_service), column(i_digits), column(i_decimals)
