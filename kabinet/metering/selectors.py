@@ -177,7 +177,10 @@ def subscriber_meter(
             match |= Q(pk=int(text))
     found = list(
         Meter.objects.filter(
-            match, account_id=account_id, account__in=accessible_accounts(user=user)
+            # The account's own pk look-up, not `account_id=`: an id beyond the column's
+            # integer then matches nothing instead of overflowing in the database driver.
+            match,
+            account__in=accessible_accounts(user=user).filter(pk=account_id),
         ).select_related("account__provider")[:2]
     )
     # A serial number wins over another meter's id, as in account_meter.

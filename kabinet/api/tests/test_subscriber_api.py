@@ -254,3 +254,23 @@ def test_a_reading_through_the_api_takes_a_fixed_number_of_queries(
 
     assert response.status_code == 201, response.json()
     assert IdempotentResponse.objects.filter(key="count-1").exists()
+
+
+@pytest.mark.parametrize("big", [2**63, 39213954116925740662147514368])
+def test_an_id_beyond_the_database_integer_is_not_found(api, account, meter, big):
+    # Schemathesis found a 500 here: the id reached the database and overflowed its integer.
+    urls = [
+        ("get", f"/api/v1/accounts/{big}/"),
+        ("get", f"/api/v1/accounts/{big}/meters/"),
+        ("get", f"/api/v1/accounts/{account.pk}/meters/{big}/readings/"),
+        ("post", f"/api/v1/accounts/{big}/meters/{meter.pk}/readings/"),
+        ("post", f"/api/v1/accounts/{account.pk}/meters/{big}/readings/"),
+        ("post", f"/api/v1/accounts/{big}/meters/{big}/readings/"),
+    ]
+    answers = [
+        api.post(url, {"value": "0.000"}) if method == "post" else api.get(url)
+        for method, url in urls
+    ]
+
+    assert [a.status_code for a in answers] == [404] * len(answers)
+    assert not Reading.objects.exists()
