@@ -178,6 +178,41 @@ def test_a_client_guessing_tokens_is_throttled_too(client, db):
     assert answers == [401, 401, 401, 429]
 
 
+def guesses(client, forwarded_for: list[str]) -> list[int]:
+    from kabinet.api.throttles import ClientRateThrottle
+
+    original = ClientRateThrottle.THROTTLE_RATES
+    ClientRateThrottle.THROTTLE_RATES = {**original, "client": "3/min"}
+    try:
+        return [
+            client.get(
+                "/api/v1/accounts/",
+                HTTP_AUTHORIZATION=f"Bearer kab_guess{n}",
+                HTTP_X_FORWARDED_FOR=xff,
+            ).status_code
+            for n, xff in enumerate(forwarded_for)
+        ]
+    finally:
+        ClientRateThrottle.THROTTLE_RATES = original
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_client_limit(client, db):
+    # No proxy is trusted by default: the connection's address counts, whatever the header says.
+    answers = guesses(client, ["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4"])
+
+    assert answers == [401, 401, 401, 429]
+
+
+def test_behind_a_trusted_proxy_each_client_address_has_its_own_count(settings, client, db):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+
+    # The proxy appends the address it saw; what the client put before it is not believed.
+    answers = guesses(client, [f"6.6.6.6, 10.0.0.{n % 2}" for n in range(6)])
+
+    assert answers == [401, 401, 401, 401, 401, 401]
+    assert guesses(client, ["10.0.0.0"]) == [429]
+
+
 def test_each_token_has_its_own_count(settings, api, account, subscriber):
     from rest_framework.test import APIClient
 

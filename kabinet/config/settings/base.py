@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 # --- paths -----------------------------------------------------------------------------------
@@ -27,6 +28,15 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_count(name: str, default: int = 0) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isascii() or not value.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number of 0 or more, not {value!r}.")
+    return int(value)
+
+
 def development_secret_key() -> str:
     """Return the key kept under var/, creating it on first use (development only)."""
     key_file = VAR_DIR / "secret_key"
@@ -44,6 +54,12 @@ DEBUG = env_flag("KABINET_DEBUG", default=False)
 ALLOWED_HOSTS = env_list("KABINET_ALLOWED_HOSTS", "localhost,127.0.0.1")
 SITE_URL = os.environ.get("KABINET_SITE_URL", "http://localhost:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = [SITE_URL]
+# The client's address, which the Check step's and the API's per-client limits count by: the
+# connection's own address unless this many proxies (a load balancer, a TLS terminator) stand
+# in front and each appends to X-Forwarded-For. Trusting that header without them would let a
+# client name any address it likes and escape the limits.
+TRUSTED_PROXY_COUNT = env_count("KABINET_TRUSTED_PROXY_COUNT")
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -298,6 +314,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["kabinet.api.authentication.ApiTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "kabinet.api.errors.api_exception_handler",
+    # DRF's default (None) takes X-Forwarded-For as sent, so a client could pick its own address.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_CLASSES": [
         "kabinet.api.throttles.TokenRateThrottle",
         "kabinet.api.throttles.ClientRateThrottle",

@@ -97,3 +97,25 @@ def test_production_cookies_are_secure(tmp_path):
     )
 
     assert result.stdout.split() == ["True", "True", "True", "True", "Lax"]
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded_for", "counted"),
+    [
+        (0, "", "203.0.113.9"),
+        (0, "198.51.100.1", "203.0.113.9"),  # nobody vouches for the header: ignored
+        (1, "198.51.100.1", "198.51.100.1"),  # the balancer's entry
+        (1, "6.6.6.6, 198.51.100.1", "198.51.100.1"),  # what the client wrote before it is not
+        (2, "6.6.6.6, 198.51.100.1, 10.0.0.5", "198.51.100.1"),
+    ],
+)
+def test_the_check_step_counts_failures_by_the_address_the_proxies_vouch_for(
+    settings, rf, proxies, forwarded_for, counted
+):
+    from kabinet.subscribers.views import _client_ip
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = proxies
+    headers = {"HTTP_X_FORWARDED_FOR": forwarded_for} if forwarded_for else {}
+    request = rf.post("/register/", REMOTE_ADDR="203.0.113.9", **headers)
+
+    assert _client_ip(request) == counted

@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 
 def settings_in_fresh_process(env: dict[str, str], tmp_path) -> dict:
     code = (
@@ -94,3 +96,32 @@ def test_the_database_cache_keeps_throttle_counters_through_a_flood_of_other_key
         cache.set(f"throttle:zz:{n}", 1, 600)
 
     assert cache.get("throttle:number:0012345") == 5
+
+
+def proxy_settings(value: str, tmp_path) -> subprocess.CompletedProcess:
+    code = (
+        "import django; from django.conf import settings; django.setup();"
+        "print(settings.ALLAUTH_TRUSTED_PROXY_COUNT, settings.REST_FRAMEWORK['NUM_PROXIES'])"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KABINET_", "DATABASE_"))}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "kabinet.config.settings.local",
+        "KABINET_VAR_DIR": str(tmp_path / "var"),
+        "KABINET_TRUSTED_PROXY_COUNT": value,
+    }
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+
+
+@pytest.mark.parametrize(("value", "counted"), [("", "0 0"), ("1", "1 1"), (" 2 ", "2 2")])
+def test_trusted_proxy_count_sets_allauth_and_the_api_alike(tmp_path, value, counted):
+    result = proxy_settings(value, tmp_path)
+
+    assert result.stdout.strip() == counted, result.stderr
+
+
+@pytest.mark.parametrize("value", ["-1", "one", "1.5"])
+def test_a_trusted_proxy_count_that_is_not_a_count_is_refused_clearly(tmp_path, value):
+    result = proxy_settings(value, tmp_path)
+
+    assert result.returncode != 0
+    assert "KABINET_TRUSTED_PROXY_COUNT must be a whole number" in result.stderr

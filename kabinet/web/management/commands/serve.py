@@ -53,7 +53,12 @@ class Command(BaseCommand):
             "-",
             "--graceful-timeout",
             "10",
+            # gunicorn 27's control socket defaults to one path per user (~/.gunicorn/), which
+            # two instances on one host would share and a service user may not be able to
+            # write; Kabinet is run with signals (HUP, TERM), so none is opened.
+            "--no-control-socket",
         ]
-        self.stdout.write(f"Kabinet listening on http://{bind}/ with {workers} workers")
+        plural = "" if workers == 1 else "s"
+        self.stdout.write(f"Kabinet listening on http://{bind}/ with {workers} worker{plural}")
         self.stdout.flush()
         os.execvp(sys.executable, [sys.executable, "-m", *argv])  # noqa: S606
