@@ -160,7 +160,8 @@ if os.environ.get("KABINET_REDIS_URL"):
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            # Django's database cache, which also deletes expired rows every minute or so.
+            "BACKEND": "kabinet.web.cache.PurgingDatabaseCache",
             "LOCATION": "kabinet_cache",
             # Django culls a third of the table past 300 entries; throttle counters (the Check
             # step's, the API's) must not be culled by a flood of other keys, so the ceiling is
