@@ -132,7 +132,8 @@ def street_list(*, providers: QuerySet[Provider], query: str = "") -> QuerySet[S
 def account_search(*, providers: QuerySet[Provider], query: str) -> QuerySet[Account]:
     """Find accounts by number, surname, or street name (current or former) with a house."""
     accounts = Account.objects.filter(provider__in=providers)
-    text = query.strip()
+    # No one types a NUL, and PostgreSQL refuses one in a parameter: it is dropped, not an error.
+    text = query.replace("\x00", "").strip()
     if not text:
         return accounts.none()
     words = text.replace(",", " ").split()

@@ -143,10 +143,19 @@ def meter_panels(*, account: Account, today: dt.date) -> list[MeterPanel]:
     ]
 
 
+def _meter_ref_text(meter_ref: str | int | None) -> str:
+    """The meter reference as typed, or "" for one no meter can have.
+
+    A NUL cannot be in a serial number, and PostgreSQL refuses it in a query parameter.
+    """
+    text = str(meter_ref if meter_ref is not None else "").strip()
+    return "" if "\x00" in text else text
+
+
 def account_meter(*, account: Account, meter_ref: str | int) -> Meter | None:
     """Return the account's meter given by serial number or id, or None."""
     meters = Meter.objects.filter(account=account).select_related("account__provider")
-    text = str(meter_ref).strip()
+    text = _meter_ref_text(meter_ref)
     if not text:
         return None
     by_serial = meters.filter(serial=text).first()
@@ -169,7 +178,7 @@ def subscriber_meter(
         match = Q(pk=meter_id)
         text = ""
     else:
-        text = str(meter_ref if meter_ref is not None else "").strip()
+        text = _meter_ref_text(meter_ref)
         if not text:
             return None
         match = Q(serial=text)
