@@ -18,48 +18,19 @@ Figures go to bench/results/ (see bench/__init__.py).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 from bench import Figure, quick, record
+from bench.load_support import django_in_process, scratch_database
 
 BENCHMARK = "account_page"
 GOAL_MS = 50.0
-
-
-@contextlib.contextmanager
-def database(kind: str, folder: Path) -> Iterator[str]:
-    if kind == "postgres":
-        from bench.load_support import pg_database
-
-        with pg_database("kabinet_bench_account_page") as url:
-            yield url
-    else:
-        yield f"sqlite:///{folder / 'bench.sqlite3'}"
-
-
-def configure(database_url: str, folder: Path) -> None:
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="kabinet.config.settings.bench",
-        DATABASE_URL=database_url,
-        KABINET_VAR_DIR=str(folder),
-        KABINET_SECRET_KEY="bench-secret-key-not-for-production-0123456789abcdef",  # noqa: S106
-        KABINET_ALLOWED_HOSTS="testserver,localhost",
-        KABINET_LOG_LEVEL="WARNING",
-    )
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 def build(*, accounts: int, years: int):
@@ -211,8 +182,8 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="kabinet-bench-account-") as tmp:
         folder = Path(tmp)
-        with database(args.db, folder) as url:
-            configure(url, folder)
+        with scratch_database(args.db, folder, "kabinet_bench_account_page") as url:
+            django_in_process(url, folder)
             from django.test import Client
             from django.utils import translation
 

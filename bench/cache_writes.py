@@ -18,45 +18,17 @@ a minute a process; its first write here pays that purge, and is counted in). Fl
 from __future__ import annotations
 
 import argparse
-import contextlib
+import datetime as dt
 import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 from bench import Figure, quick, record
+from bench.load_support import django_in_process, scratch_database
 
 BENCHMARK = "cache_writes"
-
-
-@contextlib.contextmanager
-def database(kind: str, folder: Path) -> Iterator[str]:
-    if kind == "postgres":
-        from bench.load_support import pg_database
-
-        with pg_database("kabinet_bench_cache_writes") as url:
-            yield url
-    else:
-        yield f"sqlite:///{folder / 'bench.sqlite3'}"
-
-
-def configure(database_url: str, folder: Path) -> None:
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="kabinet.config.settings.bench",
-        DATABASE_URL=database_url,
-        KABINET_VAR_DIR=str(folder),
-        KABINET_SECRET_KEY="bench-secret-key-not-for-production-0123456789abcdef",  # noqa: S106
-        KABINET_LOG_LEVEL="WARNING",
-    )
-    os.environ.pop("KABINET_REDIS_URL", None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 def fill_stale(rows: int) -> None:
@@ -64,7 +36,8 @@ def fill_stale(rows: int) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    gone = connection.ops.adapt_datetimefield_value(timezone.now().replace(microsecond=0))
+    an_hour_ago = timezone.now().replace(microsecond=0) - dt.timedelta(hours=1)
+    gone = connection.ops.adapt_datetimefield_value(an_hour_ago)
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM kabinet_cache")
         batch = 5000
@@ -107,8 +80,12 @@ def table_rows() -> int:
 
 
 def run_one(kind: str, *, stale: int, writes: int) -> list[Figure]:
-    with tempfile.TemporaryDirectory() as tmp, database(kind, Path(tmp)) as url:
-        configure(url, Path(tmp))
+    os.environ.pop("KABINET_REDIS_URL", None)  # the database cache is what is measured
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        scratch_database(kind, Path(tmp), "kabinet_bench_cache_writes") as url,
+    ):
+        django_in_process(url, Path(tmp))
         fill_stale(0)
         floor = mean(write_times_ms("django", writes, "floor"))
         fill_stale(stale)

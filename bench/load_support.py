@@ -348,6 +348,36 @@ def lua_string(text: str) -> str:
 # --- a population of signed-in subscribers -----------------------------------------------
 
 
+@contextlib.contextmanager
+def scratch_database(kind: str, folder: Path, name: str) -> Iterator[str]:
+    """The URL of an empty database for an in-process benchmark: a PostgreSQL database `name`
+    (dropped afterwards) or an SQLite file in `folder`."""
+    if kind == "postgres":
+        with pg_database(name) as url:
+            yield url
+    else:
+        yield f"sqlite:///{folder / f'{name}.sqlite3'}"
+
+
+def django_in_process(database_url: str, folder: Path) -> None:
+    """Set Django up in this process with the `bench` settings on `database_url`, migrated."""
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE=BENCH_SETTINGS,
+        DATABASE_URL=database_url,
+        KABINET_VAR_DIR=str(folder),
+        KABINET_SECRET_KEY="bench-secret-key-not-for-production-0123456789abcdef",  # noqa: S106
+        KABINET_ALLOWED_HOSTS="testserver,localhost",
+        KABINET_LOG_LEVEL="WARNING",
+        KABINET_DEBUG="0",
+    )
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
 def subscriber_value(*, months: int = 12) -> int:
     """The last reading `subscribers_create` stored: a reading today is this plus ~90."""
     return 1000 + 90 * (months - 1)

@@ -35,41 +35,12 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode
 
+from bench.load_support import django_in_process, scratch_database
+
 KINDS_NEEDED = ("providers", "streets", "accounts", "meters")
-
-
-@contextlib.contextmanager
-def database(kind: str, folder: Path) -> Iterator[str]:
-    if kind == "postgres":
-        from bench.load_support import pg_database
-
-        with pg_database(f"kabinet_profile_check_{os.getpid()}") as url:
-            yield url
-    else:
-        yield f"sqlite:///{folder / 'profile.sqlite3'}"
-
-
-def configure(database_url: str, folder: Path) -> None:
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="kabinet.config.settings.bench",
-        DATABASE_URL=database_url,
-        KABINET_VAR_DIR=str(folder),
-        KABINET_SECRET_KEY="bench-secret-key-not-for-production-0123456789abcdef",  # noqa: S106
-        KABINET_ALLOWED_HOSTS="testserver,localhost",
-        KABINET_LOG_LEVEL="WARNING",
-        KABINET_DEBUG="0",
-    )
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("createcachetable", verbosity=0)
 
 
 def build_town(accounts: int, folder: Path) -> None:
@@ -200,8 +171,8 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="kabinet-profile-check-") as tmp:
         folder = Path(tmp)
-        with database(args.db, folder) as url:
-            configure(url, folder)
+        with scratch_database(args.db, folder, f"kabinet_profile_check_{os.getpid()}") as url:
+            django_in_process(url, folder)
             started = time.perf_counter()
             build_town(args.accounts, folder)
             took = time.perf_counter() - started
