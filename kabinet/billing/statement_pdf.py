@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from kabinet.periods import month_name
+
 from . import formatting
 from .selectors import MonthSummary, Statement
 
@@ -97,7 +99,7 @@ def statement_pdf(*, statement: Statement, compress: bool = True) -> bytes:
     """Return the statement as a PDF document (A4). `compress=False` keeps the text readable."""
     account = statement.account
     month = statement.month
-    period_name = date_format(month.period, "YEAR_MONTH_FORMAT")
+    period_name = month_name(month.period)
     title = _("Statement")
     pdf = _new_document(
         title=f"{title} {account.number} {period_name}",

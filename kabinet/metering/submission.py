@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.formats import date_format, number_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from kabinet.periods import month_name
 from kabinet.providers import windows
 from kabinet.providers.service_kinds import Service
 
@@ -83,12 +83,7 @@ def format_date(day: dt.date) -> str:
 
 def format_period(period: dt.date) -> str:
     """Return a billing month as words for the middle of a sentence ("листопад 2026")."""
-    text = date_format(period, "YEAR_MONTH_FORMAT")
-    # Ukrainian and Russian write month names in lower case inside a sentence; Django's
-    # formats capitalise them for headings.
-    if (get_language() or "").split("-")[0] in {"uk", "ru"}:
-        return text[:1].lower() + text[1:]
-    return text
+    return month_name(period, in_text=True)
 
 
 @dataclass

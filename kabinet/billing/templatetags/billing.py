@@ -4,12 +4,11 @@ import datetime as dt
 from decimal import Decimal
 
 from django import template
-from django.utils.formats import date_format
 
 from kabinet.billing import formatting
 from kabinet.billing.models import Account
 from kabinet.billing.selectors import Line, StatementReading
-from kabinet.periods import format_period
+from kabinet.periods import format_period, month_name
 
 register = template.Library()
 
@@ -42,8 +41,14 @@ def holder(account: Account) -> str:
 
 @register.filter
 def month(period: dt.date) -> str:
-    """`2026-10-01` → "Жовтень 2026" / "October 2026"."""
-    return date_format(period, "YEAR_MONTH_FORMAT")
+    """`2026-10-01` → "Жовтень 2026" / "October 2026", as a heading or a label."""
+    return month_name(period)
+
+
+@register.filter
+def month_in_text(period: dt.date) -> str:
+    """`2026-10-01` → "жовтень 2026" / "October 2026", inside a sentence."""
+    return month_name(period, in_text=True)
 
 
 @register.filter

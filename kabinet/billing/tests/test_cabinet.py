@@ -188,6 +188,24 @@ def test_a_closed_account_says_so_on_its_card(signed_in, subscriber, link, make_
     assert "Closed on 08/31/2016" in html
 
 
+@pytest.mark.parametrize(
+    ("language", "in_a_sentence"),
+    [
+        ("uk", "На кінець розрахункового періоду: жовтень 2026."),
+        ("ru", "На конец расчётного периода: октябрь 2026."),
+        ("en", "At the end of the billing period October 2026."),
+    ],
+)
+def test_a_month_inside_a_sentence_is_written_as_the_language_writes_it(
+    signed_in, subscriber, link, owing_account, language, in_a_sentence
+):
+    link(subscriber, owing_account)
+
+    html = signed_in.get("/cabinet/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    assert in_a_sentence in " ".join(html.split())
+
+
 def test_each_card_links_to_the_last_periods_statement(signed_in, subscriber, link, owing_account):
     link(subscriber, owing_account)
 
