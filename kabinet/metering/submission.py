@@ -13,7 +13,6 @@ from decimal import Decimal
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from kabinet.periods import month_name
 from kabinet.providers import windows
 from kabinet.providers.service_kinds import Service
 
@@ -79,11 +78,6 @@ def format_value(value: Decimal, decimals: int) -> str:
 
 def format_date(day: dt.date) -> str:
     return date_format(day, "SHORT_DATE_FORMAT")
-
-
-def format_period(period: dt.date) -> str:
-    """Return a billing month as words for the middle of a sentence ("листопад 2026")."""
-    return month_name(period, in_text=True)
 
 
 @dataclass

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kabinet.billing.models import Account
+from kabinet.periods import month_name
 from kabinet.subscribers.access import AccountNotAccessible, access_account
 
 from . import selectors
@@ -27,7 +28,7 @@ from .services import (
     ReadingSubmitted,
     reading_submit,
 )
-from .submission import format_date, format_period, format_value, service_unit
+from .submission import format_date, format_value, service_unit
 
 # A cell a spreadsheet would run as a formula starts with one of these.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -82,7 +83,7 @@ def _success_message(result: ReadingSubmitted) -> str:
         "unit": unit,
         "date": format_date(reading.reading_date),
         "serial": meter.serial,
-        "period": format_period(result.period),
+        "period": month_name(result.period, in_text=True),
     }
     if result.consumption is not None:
         text += " " + _("Used since the last reading: %(used)s %(unit)s.") % {

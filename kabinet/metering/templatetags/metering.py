@@ -2,15 +2,15 @@ from django import template
 from django.utils import timezone
 
 from kabinet.metering import selectors
-from kabinet.metering.submission import format_period
+from kabinet.periods import month_name
 
 register = template.Library()
 
 
 @register.filter
-def period_in_sentence(period):
+def month_in_text(period):
     """A billing month as words for the middle of a sentence ("листопад 2026")."""
-    return format_period(period)
+    return month_name(period, in_text=True)
 
 
 @register.inclusion_tag("metering/_meter_panels.html", takes_context=True)
