@@ -8,6 +8,14 @@ import sys
 import pytest
 
 
+def run_in_fresh_process(code: str, env: dict[str, str], tmp_path) -> subprocess.CompletedProcess:
+    """Run `code` in a new interpreter whose environment holds no Kabinet setting but `env`."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("KABINET_", "DATABASE_"))}
+    clean |= {"DJANGO_SETTINGS_MODULE": "kabinet.config.settings.local"}
+    clean |= {"KABINET_VAR_DIR": str(tmp_path / "var")} | env
+    return subprocess.run([sys.executable, "-c", code], env=clean, capture_output=True, text=True)
+
+
 def settings_in_fresh_process(env: dict[str, str], tmp_path) -> dict:
     code = (
         "import json, django; from django.conf import settings; django.setup();"
@@ -19,12 +27,8 @@ def settings_in_fresh_process(env: dict[str, str], tmp_path) -> dict:
         "'smtp_port': getattr(settings, 'EMAIL_PORT', 0),"
         "'smtp_user': getattr(settings, 'EMAIL_HOST_USER', '')}))"
     )
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("KABINET_", "DATABASE_"))}
-    clean |= {"DJANGO_SETTINGS_MODULE": "kabinet.config.settings.local"}
-    clean |= {"KABINET_VAR_DIR": str(tmp_path / "var")} | env
-    result = subprocess.run(
-        [sys.executable, "-c", code], env=clean, capture_output=True, text=True, check=True
-    )
+    result = run_in_fresh_process(code, env, tmp_path)
+    result.check_returncode()
     return json.loads(result.stdout)
 
 
@@ -103,13 +107,7 @@ def proxy_settings(value: str, tmp_path) -> subprocess.CompletedProcess:
         "import django; from django.conf import settings; django.setup();"
         "print(settings.ALLAUTH_TRUSTED_PROXY_COUNT, settings.REST_FRAMEWORK['NUM_PROXIES'])"
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("KABINET_", "DATABASE_"))}
-    env |= {
-        "DJANGO_SETTINGS_MODULE": "kabinet.config.settings.local",
-        "KABINET_VAR_DIR": str(tmp_path / "var"),
-        "KABINET_TRUSTED_PROXY_COUNT": value,
-    }
-    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    return run_in_fresh_process(code, {"KABINET_TRUSTED_PROXY_COUNT": value}, tmp_path)
 
 
 @pytest.mark.parametrize(("value", "counted"), [("", "0 0"), ("1", "1 1"), (" 2 ", "2 2")])
