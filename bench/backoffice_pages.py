@@ -35,7 +35,7 @@ def build(*, accounts: int):
     from django.utils import timezone
 
     from kabinet.api.tokens import api_token_create
-    from kabinet.backoffice.audit import audit_record
+    from kabinet.audit.services import audit_record
     from kabinet.backoffice.models import ImportRun
     from kabinet.metering.models import Reading
     from kabinet.providers.models import Provider

@@ -18,7 +18,9 @@ from kabinet.periods import period_start
 from kabinet.providers.models import Provider
 from kabinet.subscribers.models import AccountLink
 
-from .models import AuditEntry, ImportRun
+from kabinet.audit.models import AuditEntry
+
+from .models import ImportRun
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from kabinet.metering.models import Reading
 from kabinet.providers.models import Provider
 from kabinet.subscribers.models import AccountLink
 
-from .audit import audit_record
+from kabinet.audit.services import audit_record
 from .models import ImportRun
 
 # Uploads larger than this go to the task worker; smaller ones are imported while the operator

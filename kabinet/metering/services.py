@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from kabinet.backoffice.audit import audit_record
+from kabinet.audit.services import audit_record
 from kabinet.billing.models import Account
 
 from .models import Meter, Reading

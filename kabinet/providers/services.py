@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from kabinet.backoffice.audit import audit_record
+from kabinet.audit.services import audit_record
 
 from .models import Provider
 

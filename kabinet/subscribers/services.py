@@ -26,7 +26,7 @@ from kabinet.addresses.normalize import (
     fold_street,
     split_house,
 )
-from kabinet.backoffice.audit import audit_record
+from kabinet.audit.services import audit_record
 from kabinet.billing.models import Account
 from kabinet.metering.models import Meter
 from kabinet.providers.models import Provider

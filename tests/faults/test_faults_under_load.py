@@ -212,11 +212,11 @@ def stored_readings(database_url: str):
             " FROM metering_reading WHERE source IN ('portal', 'api')"
         ).fetchall()
         created = conn.execute(
-            "SELECT target_id, count(*) FROM backoffice_auditentry"
+            "SELECT target_id, count(*) FROM audit_auditentry"
             " WHERE action = 'reading.created' GROUP BY target_id"
         ).fetchall()
         replaced = conn.execute(
-            "SELECT count(*) FROM backoffice_auditentry WHERE action = 'reading.replaced'"
+            "SELECT count(*) FROM audit_auditentry WHERE action = 'reading.replaced'"
         ).fetchone()
     return readings, created, replaced[0] if replaced else 0
 

@@ -5,7 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tasks.signals import task_enqueued
 
 from kabinet.backoffice import services
-from kabinet.backoffice.models import AuditEntry, ImportRun
+from kabinet.audit.models import AuditEntry
+from kabinet.backoffice.models import ImportRun
 from kabinet.billing.models import Account
 
 pytestmark = pytest.mark.django_db

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # ops: Swagger UI served from our own static files
     "django_tasks",
     "django_tasks_db",
+    "kabinet.audit",
     "kabinet.providers",
     "kabinet.addresses",
     "kabinet.billing",

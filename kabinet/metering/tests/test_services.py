@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from kabinet.backoffice.models import AuditEntry
+from kabinet.audit.models import AuditEntry
 from kabinet.metering.models import Reading
 from kabinet.metering.services import (
     ReadingNeedsConfirmation,

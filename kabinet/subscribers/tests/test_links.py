@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from kabinet.backoffice.models import AuditEntry
+from kabinet.audit.models import AuditEntry
 from kabinet.subscribers.models import AccountLink
 
 LINKED = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
