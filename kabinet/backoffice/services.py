@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from kabinet.addresses.models import Street, StreetName
 from kabinet.addresses.normalize import fold_street
+from kabinet.audit.services import audit_record
 from kabinet.exchange.exporter import readings_export
 from kabinet.exchange.importer import (
     ImportRejected,
@@ -27,7 +28,6 @@ from kabinet.metering.models import Reading
 from kabinet.providers.models import Provider
 from kabinet.subscribers.models import AccountLink
 
-from kabinet.audit.services import audit_record
 from .models import ImportRun
 
 # Uploads larger than this go to the task worker; smaller ones are imported while the operator

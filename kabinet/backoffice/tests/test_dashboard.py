@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from kabinet.backoffice.chart import daily_chart
 from kabinet.audit.models import AuditEntry
+from kabinet.backoffice.chart import daily_chart
 from kabinet.backoffice.selectors import DayCount, dashboard_figures
 from kabinet.metering.models import Reading
 from kabinet.providers.models import Provider

@@ -4,8 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tasks.signals import task_enqueued
 
-from kabinet.backoffice import services
 from kabinet.audit.models import AuditEntry
+from kabinet.backoffice import services
 from kabinet.backoffice.models import ImportRun
 from kabinet.billing.models import Account
 

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from kabinet.addresses.models import StreetName
 from kabinet.addresses.normalize import fold_street
-from kabinet.audit.services import audit_record
 from kabinet.audit.models import AuditEntry
+from kabinet.audit.services import audit_record
 from kabinet.subscribers.models import AccountLink
 
 pytestmark = pytest.mark.django_db
