@@ -81,6 +81,12 @@ class LedgerEntry(models.Model):
     )
     payment_date = models.DateField(_("date"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
+    # A charge of one zone of a multi-zone meter (`electricity:night` in the ledger file).
+    zone = models.CharField(_("zone"), max_length=10, blank=True, default="", db_default="")
+    # For a payment made through the portal: its order_id, echoed back by the billing system.
+    reference = models.CharField(
+        _("reference"), max_length=64, blank=True, default="", db_default=""
+    )
     position = models.PositiveIntegerField(
         _("line"), default=0, help_text=_("Order of the row in the billing file.")
     )

@@ -1112,7 +1112,7 @@ class _Run:
                 ),
             )
         resolved = (
-            "SELECT m.id AS meter_id, s.reading_date, s.value, s.source,"
+            "SELECT m.id AS meter_id, s.reading_date, '' AS zone, s.value, s.source,"
             f" 'accepted' AS status FROM {stage} AS s"
             f" JOIN {T_ACCOUNT} AS a ON a.provider_id = s.provider_id"
             " AND a.number = s.account_number"
@@ -1124,8 +1124,8 @@ class _Run:
             name="readings",
             target=T_READING,
             resolved=resolved,
-            columns=["meter_id", "reading_date", "value", "source", "status"],
-            keys=["meter_id", "reading_date"],
+            columns=["meter_id", "reading_date", "zone", "value", "source", "status"],
+            keys=["meter_id", "reading_date", "zone"],
             updates=["value", "source"],
             guard=f"{T_READING}.source NOT IN ({protected})",
         )

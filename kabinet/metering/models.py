@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kabinet.providers.service_kinds import Service
 
+from .zones import Zone
+
 # Readings are stored with six decimals; a meter shows `decimals` of them (3 by default).
 READING_MAX_DIGITS = 18
 READING_DECIMAL_PLACES = 6
@@ -29,6 +31,10 @@ class Meter(models.Model):
         default=Decimal(0),
     )
     removed_date = models.DateField(_("removed"), null=True, blank=True)
+    # db_default too, so that the importer's raw INSERTs inherit it.
+    zones = models.PositiveSmallIntegerField(
+        _("zones"), default=1, db_default=1, help_text=_("Registers on the counter: 1, 2 or 3.")
+    )
 
     class Meta:
         verbose_name = _("meter")
@@ -41,6 +47,9 @@ class Meter(models.Model):
             models.CheckConstraint(
                 condition=Q(decimals__gte=0, decimals__lte=6), name="meter_decimals_range"
             ),
+            models.CheckConstraint(
+                condition=Q(zones__gte=1, zones__lte=3), name="meter_zones_range"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -52,7 +61,7 @@ class Meter(models.Model):
 
 
 class Reading(models.Model):
-    """A meter's value on a day (показання). One per meter and day."""
+    """A meter's value on a day (показання). One per meter, day and zone."""
 
     class Source(models.TextChoices):
         CONTROLLER = "controller", _("Controller")
@@ -62,6 +71,8 @@ class Reading(models.Model):
         PORTAL = "portal", _("Portal")
         API = "api", _("API")
         OPERATOR = "operator", _("Operator")
+        QUICK = "quick", _("Without signing in")
+        LINK = "link", _("Reminder's link")
 
     class Status(models.TextChoices):
         ACCEPTED = "accepted", _("Accepted")
@@ -69,10 +80,13 @@ class Reading(models.Model):
 
     # Sources that record what a subscriber or operator did in the portal: an import never
     # overwrites these.
-    PORTAL_SOURCES = (Source.PORTAL, Source.API, Source.OPERATOR)
+    PORTAL_SOURCES = (Source.PORTAL, Source.API, Source.OPERATOR, Source.QUICK, Source.LINK)
 
     meter = models.ForeignKey(Meter, on_delete=models.CASCADE, related_name="readings")
     reading_date = models.DateField(_("date"))
+    zone = models.CharField(
+        _("zone"), max_length=10, choices=Zone.choices, blank=True, default="", db_default=""
+    )
     value = models.DecimalField(
         _("value"), max_digits=READING_MAX_DIGITS, decimal_places=READING_DECIMAL_PLACES
     )
@@ -93,7 +107,9 @@ class Reading(models.Model):
         verbose_name = _("reading")
         verbose_name_plural = _("readings")
         constraints = [
-            models.UniqueConstraint(fields=["meter", "reading_date"], name="reading_one_per_day"),
+            models.UniqueConstraint(
+                fields=["meter", "reading_date", "zone"], name="reading_one_per_day_and_zone"
+            ),
             models.CheckConstraint(condition=Q(value__gte=0), name="reading_value_not_negative"),
         ]
         indexes = [
