@@ -22,10 +22,10 @@ from rest_framework.response import Response
 from kabinet.backoffice import services as backoffice_services
 from kabinet.backoffice.models import ImportRun
 from kabinet.billing.models import Account, LedgerEntry
+from kabinet.metering.messages import reading_submitted_message
 from kabinet.metering.models import Meter, Reading
 from kabinet.metering.selectors import subscriber_meter
 from kabinet.metering.services import ReadingNeedsConfirmation, ReadingRejected, reading_submit
-from kabinet.metering.views import _success_message as reading_success_message
 from kabinet.periods import InvalidPeriod, format_period, parse_period
 from kabinet.providers.models import Provider
 from kabinet.subscribers.access import AccountNotAccessible, access_account, accessible_accounts
@@ -290,7 +290,7 @@ class ReadingListView(SubscriberView, generics.ListAPIView):
             "replaced": result.replaced,
             "unchanged": result.unchanged,
             "warnings": [str(w) for w in result.warnings],
-            "message": str(reading_success_message(result)),
+            "message": str(reading_submitted_message(result)),
         }
         return Response(
             body, status=status.HTTP_200_OK if result.unchanged else status.HTTP_201_CREATED

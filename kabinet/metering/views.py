@@ -15,20 +15,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kabinet.billing.models import Account
-from kabinet.periods import month_name
 from kabinet.subscribers.access import AccountNotAccessible, access_account
 
 from . import selectors
 from .chart import monthly_chart
 from .forms import ReadingForm
+from .messages import reading_submitted_message
 from .models import Meter
 from .services import (
     ReadingNeedsConfirmation,
     ReadingRejected,
-    ReadingSubmitted,
     reading_submit,
 )
-from .submission import format_date, format_value, service_unit
+from .submission import service_unit
 
 # A cell a spreadsheet would run as a formula starts with one of these.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -63,38 +62,6 @@ def _form_context(request, account, form, meter, **extra):
         "today": today,
         **extra,
     }
-
-
-def _success_message(result: ReadingSubmitted) -> str:
-    reading = result.reading
-    meter = reading.meter
-    unit = service_unit(meter.service)
-    if result.unchanged:
-        return _("This reading was already received: %(value)s %(unit)s on %(date)s.") % {
-            "value": format_value(reading.value, meter.decimals),
-            "unit": unit,
-            "date": format_date(reading.reading_date),
-        }
-    text = _(
-        "Reading %(value)s %(unit)s of %(date)s for meter %(serial)s accepted. "
-        "It counts for %(period)s."
-    ) % {
-        "value": format_value(reading.value, meter.decimals),
-        "unit": unit,
-        "date": format_date(reading.reading_date),
-        "serial": meter.serial,
-        "period": month_name(result.period, in_text=True),
-    }
-    if result.consumption is not None:
-        text += " " + _("Used since the last reading: %(used)s %(unit)s.") % {
-            "used": format_value(result.consumption, meter.decimals),
-            "unit": unit,
-        }
-    if result.replaced:
-        text += " " + _("It replaced the value given earlier for that day.")
-    if reading.status == reading.Status.REVIEW:
-        text += " " + _("An operator will check it.")
-    return text
 
 
 @login_required
@@ -158,7 +125,7 @@ def reading_submit_view(request: HttpRequest, account_id: int) -> HttpResponse:
         return render(
             request, "metering/reading_form.html", _form_context(request, account, form, meter)
         )
-    messages.success(request, _success_message(result))
+    messages.success(request, reading_submitted_message(result))
     for warning in result.warnings:
         messages.warning(request, warning)
     return redirect(account_page_url(account.pk))

@@ -8,6 +8,8 @@ from django.db.models import QuerySet
 
 from kabinet.billing.models import Account
 
+from .models import AccountLink
+
 
 class AccountNotAccessible(Exception):
     """The account does not exist or is not linked to this user (the two look the same)."""
@@ -37,3 +39,19 @@ def access_account(*, user, account_id: int) -> Account:
     if account is None:
         raise AccountNotAccessible(account_id)
     return account
+
+
+def access_link(*, user, account_id: int) -> AccountLink:
+    """Return `user`'s active link to the account with `account_id`.
+
+    Raises AccountNotAccessible otherwise, whether or not the account exists.
+    """
+    link = (
+        AccountLink.objects.select_related("account__provider")
+        .filter(account__in=accessible_accounts(user=user), user=user, unlinked_at__isnull=True)
+        .filter(account_id=account_id)
+        .first()
+    )
+    if link is None:
+        raise AccountNotAccessible(account_id)
+    return link
