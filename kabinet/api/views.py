@@ -24,11 +24,16 @@ from kabinet.backoffice.models import ImportRun
 from kabinet.billing.models import Account, LedgerEntry
 from kabinet.metering.messages import reading_submitted_message
 from kabinet.metering.models import Meter, Reading
-from kabinet.metering.selectors import subscriber_meter
 from kabinet.metering.services import ReadingNeedsConfirmation, ReadingRejected, reading_submit
 from kabinet.periods import InvalidPeriod, format_period, parse_period
 from kabinet.providers.models import Provider
-from kabinet.subscribers.access import AccountNotAccessible, access_account, accessible_accounts
+from kabinet.subscribers.access import (
+    AccountNotAccessible,
+    MeterNotAccessible,
+    access_account,
+    access_meter,
+    accessible_accounts,
+)
 
 from . import serializers as s
 from .errors import ApiError
@@ -241,8 +246,9 @@ class ReadingListView(SubscriberView, generics.ListAPIView):
         },
     )
     def post(self, request, account_id: int, meter_id: int):
-        meter = subscriber_meter(user=request.user, account_id=account_id, meter_id=meter_id)
-        if meter is None:
+        try:
+            meter = access_meter(user=request.user, account_id=account_id, meter_id=meter_id)
+        except MeterNotAccessible:
             # One at a time, to tell a missing account from a missing meter.
             meter = self.meter(self.account())
         form = s.ReadingSubmitSerializer(data=request.data)

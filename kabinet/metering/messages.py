@@ -3,9 +3,10 @@
 from django.utils.translation import gettext as _
 
 from kabinet.periods import month_name
+from kabinet.providers.service_kinds import service_unit
 
 from .services import ReadingSubmitted
-from .submission import format_date, format_value, service_unit
+from .submission import format_date, format_value
 
 
 def reading_submitted_message(result: ReadingSubmitted) -> str:

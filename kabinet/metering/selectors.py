@@ -5,12 +5,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Subquery
 
 from kabinet.billing.models import Account, LedgerEntry
 from kabinet.periods import add_months, period_start
 from kabinet.providers import windows
-from kabinet.subscribers.access import accessible_accounts
 
 from . import consumption as maths
 from .models import Meter, Reading
@@ -143,7 +142,7 @@ def meter_panels(*, account: Account, today: dt.date) -> list[MeterPanel]:
     ]
 
 
-def _meter_ref_text(meter_ref: str | int | None) -> str:
+def meter_ref_text(meter_ref: str | int | None) -> str:
     """The meter reference as typed, or "" for one no meter can have.
 
     A NUL cannot be in a serial number, and PostgreSQL refuses it in a query parameter.
@@ -155,48 +154,13 @@ def _meter_ref_text(meter_ref: str | int | None) -> str:
 def account_meter(*, account: Account, meter_ref: str | int) -> Meter | None:
     """Return the account's meter given by serial number or id, or None."""
     meters = Meter.objects.filter(account=account).select_related("account__provider")
-    text = _meter_ref_text(meter_ref)
+    text = meter_ref_text(meter_ref)
     if not text:
         return None
     by_serial = meters.filter(serial=text).first()
     if by_serial is not None or not (text.isascii() and text.isdigit()):
         return by_serial
     return meters.filter(pk=int(text)).first()
-
-
-def subscriber_meter(
-    *, user, account_id: int, meter_ref: str | int | None = None, meter_id: int | None = None
-) -> Meter | None:
-    """Return a meter of account `account_id` if that account is linked to `user`, else None.
-
-    The meter is `meter_ref` read as `account_meter` reads it (serial number, else id), or
-    exactly `meter_id`. It comes with its account and provider loaded, in one query: a
-    submission needs the account only through its meter, and a separate look-up of each cost
-    as much CPU as the rules. None does not say which of the two is missing.
-    """
-    if meter_id is not None:
-        match = Q(pk=meter_id)
-        text = ""
-    else:
-        text = _meter_ref_text(meter_ref)
-        if not text:
-            return None
-        match = Q(serial=text)
-        if text.isascii() and text.isdigit():
-            match |= Q(pk=int(text))
-    found = list(
-        Meter.objects.filter(
-            # The account's own pk look-up, not `account_id=`: an id beyond the column's
-            # integer then matches nothing instead of overflowing in the database driver.
-            match,
-            account__in=accessible_accounts(user=user).filter(pk=account_id),
-        ).select_related("account__provider")[:2]
-    )
-    # A serial number wins over another meter's id, as in account_meter.
-    by_serial = [meter for meter in found if text and meter.serial == text]
-    if by_serial:
-        return by_serial[0]
-    return found[0] if found else None
 
 
 @dataclass

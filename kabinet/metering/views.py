@@ -15,7 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kabinet.billing.models import Account
-from kabinet.subscribers.access import AccountNotAccessible, access_account
+from kabinet.providers.service_kinds import service_unit
+from kabinet.subscribers.access import (
+    AccountNotAccessible,
+    MeterNotAccessible,
+    access_account,
+    access_meter,
+)
 
 from . import selectors
 from .chart import monthly_chart
@@ -27,7 +33,6 @@ from .services import (
     ReadingRejected,
     reading_submit,
 )
-from .submission import service_unit
 
 # A cell a spreadsheet would run as a formula starts with one of these.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -68,9 +73,12 @@ def _form_context(request, account, form, meter, **extra):
 @require_POST
 def reading_submit_view(request: HttpRequest, account_id: int) -> HttpResponse:
     """Store a reading (or show the preview / confirmation page) and return to the account."""
-    meter = selectors.subscriber_meter(
-        user=request.user, account_id=account_id, meter_ref=request.POST.get("meter", "")
-    )
+    try:
+        meter: Meter | None = access_meter(
+            user=request.user, account_id=account_id, meter_ref=request.POST.get("meter", "")
+        )
+    except MeterNotAccessible:
+        meter = None
     # Not found: whether the account is not theirs (404) or the meter not the account's.
     account = meter.account if meter is not None else _account(request, account_id)
     form = ReadingForm(request.POST)
@@ -177,19 +185,19 @@ def reading_preview_view(request: HttpRequest, account_id: int) -> HttpResponse:
     )
 
 
-def _account_meter(account: Account, meter_id: int) -> Meter:
-    meter = Meter.objects.filter(account=account, pk=meter_id).first()
-    if meter is None:
-        raise Http404("meter")
-    return meter
+def _meter(request: HttpRequest, account_id: int, meter_id: int) -> Meter:
+    try:
+        return access_meter(user=request.user, account_id=account_id, meter_id=meter_id)
+    except MeterNotAccessible:
+        raise Http404("meter") from None
 
 
 @login_required
 @require_GET
 def meter_history_view(request: HttpRequest, account_id: int, meter_id: int) -> HttpResponse:
     """A meter's readings with their sources, consumption per reading and per month."""
-    account = _account(request, account_id)
-    meter = _account_meter(account, meter_id)
+    meter = _meter(request, account_id, meter_id)
+    account = meter.account
     rows = selectors.meter_history(meter=meter)
     today = timezone.localdate()
     months = selectors.meter_monthly(meter=meter, rows=rows, today=today)
@@ -220,8 +228,8 @@ def csv_cell(value: object) -> str:
 @require_GET
 def meter_history_csv_view(request: HttpRequest, account_id: int, meter_id: int) -> HttpResponse:
     """The meter's readings as CSV (UTF-8 with a BOM, so spreadsheets read Cyrillic)."""
-    account = _account(request, account_id)
-    meter = _account_meter(account, meter_id)
+    meter = _meter(request, account_id, meter_id)
+    account = meter.account
     rows = selectors.meter_history(meter=meter)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
