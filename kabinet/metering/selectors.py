@@ -5,10 +5,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 
 from kabinet.billing.models import Account, LedgerEntry
-from kabinet.periods import add_months, period_start
+from kabinet.billing.selectors import (
+    ZERO,
+    Card,
+    Statement,
+    StatementReading,
+    account_month,
+    balances_by_account,
+)
+from kabinet.periods import add_months, period_end, period_start
 from kabinet.providers import windows
 
 from . import consumption as maths
@@ -299,3 +307,66 @@ def account_meters(*, account: Account) -> list[Meter]:
             F("removed_date").asc(nulls_first=True), "service", "serial"
         )
     )
+
+
+# --- the money pages' readings ------------------------------------------------------------------
+# Billing (below) knows the ledger; what joins it to meters and readings is read here.
+
+
+def account_statement(*, account: Account, period: dt.date) -> Statement:
+    """Return the statement of `account` for `period` (two queries).
+
+    Raises StatementNotFound when the billing system has sent nothing for that month.
+    """
+    month = account_month(account=account, period=period)
+    readings = (
+        Reading.objects.filter(
+            meter__account=account,
+            reading_date__gte=period,
+            reading_date__lte=period_end(period),
+        )
+        .order_by("meter__service", "meter__serial", "reading_date")
+        .values_list("meter__serial", "meter__service", "reading_date", "value", "meter__decimals")
+    )
+    return Statement(
+        account=account,
+        month=month,
+        readings=[StatementReading(*row) for row in readings],
+    )
+
+
+def cabinet_cards(*, accounts: QuerySet[Account], today: dt.date) -> list[Card]:
+    """Return a card for each of `accounts` (three queries however many accounts).
+
+    `accounts` come from the subscriber's gate (subscribers.access.accessible_accounts).
+
+    The accounts with their last billed period, the balances of those periods, and which
+    accounts have this period's reading.
+    """
+    last_period = (
+        LedgerEntry.objects.filter(account=OuterRef("pk")).order_by("-period").values("period")
+    )
+    in_service = Meter.objects.filter(account=OuterRef("pk"), removed_date__isnull=True)
+    rows = list(
+        accounts.select_related("provider", "street")
+        .annotate(last_period=Subquery(last_period[:1]), has_meters=Exists(in_service))
+        .order_by("provider__name", "number")
+    )
+    ids = [account.pk for account in rows]
+    periods = {
+        account.pk: account.last_period  # type: ignore[attr-defined]
+        for account in rows
+        if account.last_period is not None  # type: ignore[attr-defined]
+    }
+    balances = balances_by_account(account_ids=ids, period_by_account=periods)
+    with_reading = accounts_with_period_reading(account_ids=ids, today=today)
+    return [
+        Card(
+            account=account,
+            last_period=periods.get(account.pk),
+            balance=balances.get(account.pk, ZERO) if account.pk in periods else None,
+            has_meters=account.has_meters,  # type: ignore[attr-defined]
+            reading_in=account.pk in with_reading,
+        )
+        for account in rows
+    ]
