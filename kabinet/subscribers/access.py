@@ -54,8 +54,10 @@ def access_link(*, user, account_id: int) -> AccountLink:
     """
     link = (
         AccountLink.objects.select_related("account__provider")
-        .filter(account__in=accessible_accounts(user=user), user=user, unlinked_at__isnull=True)
-        .filter(account_id=account_id)
+        # The account's own pk look-up, not `account_id=`: an id beyond the column's integer
+        # then matches nothing instead of overflowing in the database driver.
+        .filter(account__in=accessible_accounts(user=user).filter(pk=account_id))
+        .filter(user=user, unlinked_at__isnull=True)
         .first()
     )
     if link is None:

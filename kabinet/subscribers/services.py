@@ -410,7 +410,7 @@ class LinkNotEnded(Exception):
 
 
 def account_link_end(
-    *, link: AccountLink, actor: User, now: dt.datetime, reason: str = ""
+    *, link: AccountLink, actor, now: dt.datetime, reason: str = ""
 ) -> AccountLink:
     """End a subscriber's link to an account; its data and the row stay, audited.
 
