@@ -79,12 +79,14 @@ class SubscriberView(ClientThrottledMixin, generics.GenericAPIView):
             ) from None
 
     def meter(self, account: Account) -> Meter:
-        meter = Meter.objects.filter(account=account, pk=self.kwargs["meter_id"]).first()
-        if meter is None:
+        try:
+            return access_meter(
+                user=self.request.user, account_id=account.pk, meter_id=self.kwargs["meter_id"]
+            )
+        except MeterNotAccessible:
             raise ApiError(
                 status_code=404, code="not_found", message=_("This account has no such meter.")
-            )
-        return meter
+            ) from None
 
 
 class OperatorView(ClientThrottledMixin, generics.GenericAPIView):
