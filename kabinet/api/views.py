@@ -22,13 +22,18 @@ from rest_framework.response import Response
 from kabinet.backoffice import services as backoffice_services
 from kabinet.backoffice.models import ImportRun
 from kabinet.billing.models import Account, LedgerEntry
+from kabinet.metering.messages import reading_submitted_message
 from kabinet.metering.models import Meter, Reading
-from kabinet.metering.selectors import subscriber_meter
 from kabinet.metering.services import ReadingNeedsConfirmation, ReadingRejected, reading_submit
-from kabinet.metering.views import _success_message as reading_success_message
 from kabinet.periods import InvalidPeriod, format_period, parse_period
 from kabinet.providers.models import Provider
-from kabinet.subscribers.access import AccountNotAccessible, access_account, accessible_accounts
+from kabinet.subscribers.access import (
+    AccountNotAccessible,
+    MeterNotAccessible,
+    access_account,
+    access_meter,
+    accessible_accounts,
+)
 
 from . import serializers as s
 from .errors import ApiError
@@ -74,12 +79,14 @@ class SubscriberView(ClientThrottledMixin, generics.GenericAPIView):
             ) from None
 
     def meter(self, account: Account) -> Meter:
-        meter = Meter.objects.filter(account=account, pk=self.kwargs["meter_id"]).first()
-        if meter is None:
+        try:
+            return access_meter(
+                user=self.request.user, account_id=account.pk, meter_id=self.kwargs["meter_id"]
+            )
+        except MeterNotAccessible:
             raise ApiError(
                 status_code=404, code="not_found", message=_("This account has no such meter.")
-            )
-        return meter
+            ) from None
 
 
 class OperatorView(ClientThrottledMixin, generics.GenericAPIView):
@@ -241,8 +248,9 @@ class ReadingListView(SubscriberView, generics.ListAPIView):
         },
     )
     def post(self, request, account_id: int, meter_id: int):
-        meter = subscriber_meter(user=request.user, account_id=account_id, meter_id=meter_id)
-        if meter is None:
+        try:
+            meter = access_meter(user=request.user, account_id=account_id, meter_id=meter_id)
+        except MeterNotAccessible:
             # One at a time, to tell a missing account from a missing meter.
             meter = self.meter(self.account())
         form = s.ReadingSubmitSerializer(data=request.data)
@@ -290,7 +298,7 @@ class ReadingListView(SubscriberView, generics.ListAPIView):
             "replaced": result.replaced,
             "unchanged": result.unchanged,
             "warnings": [str(w) for w in result.warnings],
-            "message": str(reading_success_message(result)),
+            "message": str(reading_submitted_message(result)),
         }
         return Response(
             body, status=status.HTTP_200_OK if result.unchanged else status.HTTP_201_CREATED

@@ -1,13 +1,23 @@
 """The one way an operator reaches a provider's data: through the providers they operate.
 
 Every back-office view and every operator API endpoint calls one of these; none loads a
-provider's account, street, reading or import by id on its own.
+provider's account, street, reading or link by id on its own. One `access_operator_*` gate per
+kind of object; each raises OperatorNotAllowed (the views answer 404) whether or not the
+object exists.
 """
 
+from typing import TypeVar
+
+from django.db import models
 from django.db.models import QuerySet
 
+from kabinet.addresses.models import Street
 from kabinet.billing.models import Account
+from kabinet.metering.models import Reading
 from kabinet.providers.models import Provider
+from kabinet.subscribers.models import AccountLink
+
+_Model = TypeVar("_Model", bound=models.Model)
 
 
 class OperatorNotAllowed(Exception):
@@ -16,7 +26,11 @@ class OperatorNotAllowed(Exception):
 
 def is_operator(user) -> bool:
     """Tell whether `user` may open the back office at all."""
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
+    return bool(
+        user.is_authenticated  # signed in,
+        and user.is_active  # not switched off,
+        and user.is_staff  # and one of the utility's staff
+    )
 
 
 def operator_providers(user) -> QuerySet[Provider]:
@@ -28,20 +42,22 @@ def operator_providers(user) -> QuerySet[Provider]:
     return Provider.objects.filter(operators=user)
 
 
+def _the_one(found: QuerySet[_Model], key: object) -> _Model:
+    """Return the one object `found` holds; raises OperatorNotAllowed when it holds none."""
+    obj = found.first()
+    if obj is None:
+        raise OperatorNotAllowed(key)
+    return obj
+
+
 def access_operator_provider(*, user, provider_id: int) -> Provider:
-    """Return the provider with `provider_id` if `user` operates it; raises OperatorNotAllowed."""
-    provider = operator_providers(user).filter(pk=provider_id).first()
-    if provider is None:
-        raise OperatorNotAllowed(provider_id)
-    return provider
+    """Return the provider with `provider_id` if `user` operates it."""
+    return _the_one(operator_providers(user).filter(pk=provider_id), provider_id)
 
 
 def access_operator_provider_code(*, user, code: str) -> Provider:
-    """Return the provider with `code` if `user` operates it; raises OperatorNotAllowed."""
-    provider = operator_providers(user).filter(code=code).first()
-    if provider is None:
-        raise OperatorNotAllowed(code)
-    return provider
+    """Return the provider with `code` if `user` operates it."""
+    return _the_one(operator_providers(user).filter(code=code), code)
 
 
 def operator_accounts(user) -> QuerySet[Account]:
@@ -50,13 +66,25 @@ def operator_accounts(user) -> QuerySet[Account]:
 
 
 def access_operator_account(*, user, account_id: int) -> Account:
-    """Return the account with `account_id` if `user` operates its provider.
+    """Return the account with `account_id` if `user` operates its provider."""
+    found = operator_accounts(user).filter(pk=account_id)
+    return _the_one(found.select_related("provider", "street"), account_id)
 
-    Raises OperatorNotAllowed otherwise, whether or not the account exists.
-    """
-    account = (
-        operator_accounts(user).select_related("provider", "street").filter(pk=account_id).first()
-    )
-    if account is None:
-        raise OperatorNotAllowed(account_id)
-    return account
+
+def access_operator_reading(*, user, reading_id: int) -> Reading:
+    """Return the reading with `reading_id` if `user` operates its provider."""
+    found = Reading.objects.filter(pk=reading_id).filter(meter__account__in=operator_accounts(user))
+    return _the_one(found.select_related("meter__account__provider"), reading_id)
+
+
+def access_operator_street(*, user, street_id: int) -> Street:
+    """Return the street with `street_id` if `user` operates its provider."""
+    found = Street.objects.filter(pk=street_id).filter(provider__in=operator_providers(user))
+    return _the_one(found.select_related("provider"), street_id)
+
+
+def access_operator_link(*, user, account_id: int, link_id: int) -> AccountLink:
+    """Return the link with `link_id` to the account `account_id` if `user` operates it."""
+    account = access_operator_account(user=user, account_id=account_id)
+    found = AccountLink.objects.filter(pk=link_id).filter(account=account)
+    return _the_one(found.select_related("account__provider", "user"), link_id)

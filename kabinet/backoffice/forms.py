@@ -112,7 +112,9 @@ class FormerNameForm(forms.Form):
 
 
 class CorrectReadingForm(forms.Form):
-    value = forms.DecimalField(label=_("Correct value"), max_digits=18, decimal_places=6)
+    # Typed as text, as a subscriber types it: the metering domain parses it and holds it to
+    # the meter's digits and decimals, with the subscriber's messages.
+    value = forms.CharField(label=_("Correct value"), max_length=40)
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
 

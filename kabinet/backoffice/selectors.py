@@ -92,15 +92,6 @@ def review_queue(*, providers: QuerySet[Provider]) -> QuerySet[Reading]:
     )
 
 
-def access_review_reading(*, providers: QuerySet[Provider], reading_id: int) -> Reading | None:
-    """Return the reading with `reading_id` if it belongs to one of `providers`."""
-    return (
-        Reading.objects.filter(pk=reading_id, meter__account__provider__in=providers)
-        .select_related("meter__account__provider")
-        .first()
-    )
-
-
 def overdue_meters(*, providers: QuerySet[Provider], today: dt.date) -> QuerySet[Meter]:
     """Return meters in service whose verification date has passed, most overdue first."""
     return (

@@ -1,11 +1,14 @@
-"""Writes of the back office: imports, review of readings, street names, links, audit."""
+"""Writes of the back office: imports, street names and exports.
+
+Readings under review and account links are written by their own domains
+(kabinet.metering.services, kabinet.subscribers.services), whoever the actor.
+"""
 
 import contextlib
 import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
@@ -24,9 +27,7 @@ from kabinet.exchange.importer import (
     ImportUsageError,
     billing_import,
 )
-from kabinet.metering.models import Reading
 from kabinet.providers.models import Provider
-from kabinet.subscribers.models import AccountLink
 
 from .models import ImportRun
 
@@ -224,78 +225,6 @@ def import_run_execute(*, run_id: int) -> ImportRun:
     return run
 
 
-# --- readings waiting for review ----------------------------------------------------------------
-
-
-def _reading_values(reading: Reading) -> dict[str, str]:
-    return {
-        "meter": reading.meter.serial,
-        "date": reading.reading_date.isoformat(),
-        "value": format(reading.value.normalize(), "f"),
-        "status": reading.status,
-    }
-
-
-def reading_review_accept(*, reading: Reading, actor, now: dt.datetime) -> Reading:
-    """Accept a reading that waited for review, as it is; audited."""
-    with transaction.atomic():
-        reading = (
-            Reading.objects.select_for_update().select_related("meter__account").get(pk=reading.pk)
-        )
-        if reading.status != Reading.Status.REVIEW:
-            raise BackofficeRefused(_("This reading is not waiting for review any more."))
-        before = _reading_values(reading)
-        reading.status = Reading.Status.ACCEPTED
-        reading.save(update_fields=["status"])
-        audit_record(
-            at=now,
-            actor=actor,
-            action="reading.reviewed",
-            target=reading,
-            provider=reading.meter.account.provider,
-            before=before,
-            after=_reading_values(reading),
-        )
-    return reading
-
-
-def reading_review_correct(
-    *, reading: Reading, value: Decimal, reason: str, actor, now: dt.datetime
-) -> Reading:
-    """Replace the value of a reading that waited for review and accept it; audited."""
-    if value < 0:
-        raise BackofficeRefused(_("A reading cannot be negative."))
-    if not reason.strip():
-        raise BackofficeRefused(_("Say why the value is corrected."))
-    with transaction.atomic():
-        reading = (
-            Reading.objects.select_for_update().select_related("meter__account").get(pk=reading.pk)
-        )
-        if reading.status != Reading.Status.REVIEW:
-            raise BackofficeRefused(_("This reading is not waiting for review any more."))
-        places = Decimal(1).scaleb(-reading.meter.decimals)
-        if value != value.quantize(places):
-            raise BackofficeRefused(
-                _("This meter shows %(decimals)s digits after the point.")
-                % {"decimals": reading.meter.decimals}
-            )
-        before = _reading_values(reading)
-        reading.value = value
-        reading.status = Reading.Status.ACCEPTED
-        reading.save(update_fields=["value", "status"])
-        audit_record(
-            at=now,
-            actor=actor,
-            action="reading.corrected",
-            target=reading,
-            provider=reading.meter.account.provider,
-            before=before,
-            after=_reading_values(reading),
-            reason=reason.strip(),
-        )
-    return reading
-
-
 # --- streets ------------------------------------------------------------------------------------
 
 
@@ -327,37 +256,6 @@ def street_former_name_add(*, street: Street, name: str, actor, now: dt.datetime
     except IntegrityError as clash:
         raise BackofficeRefused(_("This street is already found by that name.")) from clash
     return street_name
-
-
-# --- account links ------------------------------------------------------------------------------
-
-
-def account_link_unlink(*, link: AccountLink, reason: str, actor, now: dt.datetime) -> AccountLink:
-    """End a subscriber's link to an account, keeping the row with the reason; audited."""
-    reason = reason.strip()
-    if not reason:
-        raise BackofficeRefused(_("Say why the account is unlinked."))
-    with transaction.atomic():
-        link = (
-            AccountLink.objects.select_for_update()
-            .select_related("account", "user")
-            .get(pk=link.pk)
-        )
-        if link.unlinked_at is not None:
-            raise BackofficeRefused(_("This link has already ended."))
-        link.unlinked_at = now
-        link.unlink_reason = reason[:300]
-        link.save(update_fields=["unlinked_at", "unlink_reason"])
-        audit_record(
-            at=now,
-            actor=actor,
-            action="link.unlinked",
-            target=link,
-            provider=link.account.provider,
-            before={"user": link.user.get_username(), "account": link.account.number},
-            reason=reason[:300],
-        )
-    return link
 
 
 def export_write(

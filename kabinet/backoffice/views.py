@@ -16,17 +16,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kabinet.addresses.models import Street
+from kabinet.metering.services import ReadingRejected, reading_review_accept, reading_review_correct
 from kabinet.periods import format_period
 from kabinet.providers.forms import ProviderSettingsForm
 from kabinet.providers.services import provider_settings_snapshot, provider_settings_update
-from kabinet.subscribers.models import AccountLink
+from kabinet.subscribers.services import LinkNotEnded, account_link_end
 
 from . import selectors, services
 from .access import (
     OperatorNotAllowed,
     access_operator_account,
+    access_operator_link,
     access_operator_provider,
+    access_operator_reading,
+    access_operator_street,
     is_operator,
     operator_providers,
 )
@@ -100,15 +103,6 @@ def review_list(request: HttpRequest) -> HttpResponse:
     return _render(request, "review.html", "review", page=page, correct_form=CorrectReadingForm())
 
 
-def _review_reading(request: HttpRequest, reading_id: int):
-    reading = selectors.access_review_reading(
-        providers=operator_providers(request.user), reading_id=reading_id
-    )
-    if reading is None:
-        raise Http404
-    return reading
-
-
 def _back(request: HttpRequest, default: str) -> str:
     target = request.POST.get("next", "")
     return target if target.startswith("/backoffice/") else default
@@ -117,10 +111,10 @@ def _back(request: HttpRequest, default: str) -> str:
 @operator_view
 @require_POST
 def review_accept(request: HttpRequest, reading_id: int) -> HttpResponse:
-    reading = _review_reading(request, reading_id)
+    reading = access_operator_reading(user=request.user, reading_id=reading_id)
     try:
-        services.reading_review_accept(reading=reading, actor=request.user, now=timezone.now())
-    except services.BackofficeRefused as refusal:
+        reading_review_accept(reading=reading, actor=request.user, now=timezone.now())
+    except ReadingRejected as refusal:
         messages.error(request, refusal.message)
     else:
         messages.success(
@@ -132,20 +126,20 @@ def review_accept(request: HttpRequest, reading_id: int) -> HttpResponse:
 @operator_view
 @require_POST
 def review_correct(request: HttpRequest, reading_id: int) -> HttpResponse:
-    reading = _review_reading(request, reading_id)
+    reading = access_operator_reading(user=request.user, reading_id=reading_id)
     form = CorrectReadingForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the correct value and the reason."))
         return redirect(_back(request, "/backoffice/review/"))
     try:
-        services.reading_review_correct(
+        reading_review_correct(
             reading=reading,
             value=form.cleaned_data["value"],
             reason=form.cleaned_data["reason"],
             actor=request.user,
             now=timezone.now(),
         )
-    except services.BackofficeRefused as refusal:
+    except ReadingRejected as refusal:
         messages.error(request, refusal.message)
     else:
         messages.success(
@@ -289,13 +283,7 @@ def street_list(request: HttpRequest) -> HttpResponse:
 @operator_view
 @require_POST
 def street_add_name(request: HttpRequest, street_id: int) -> HttpResponse:
-    street = (
-        Street.objects.filter(pk=street_id, provider__in=operator_providers(request.user))
-        .select_related("provider")
-        .first()
-    )
-    if street is None:
-        raise Http404
+    street = access_operator_street(user=request.user, street_id=street_id)
     form = FormerNameForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Type the former name of the street."))
@@ -353,26 +341,23 @@ def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
 @operator_view
 @require_POST
 def account_unlink(request: HttpRequest, account_id: int, link_id: int) -> HttpResponse:
-    account = access_operator_account(user=request.user, account_id=account_id)
-    link = AccountLink.objects.filter(pk=link_id, account=account).first()
-    if link is None:
-        raise Http404
+    link = access_operator_link(user=request.user, account_id=account_id, link_id=link_id)
     form = UnlinkForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say why the account is unlinked."))
     else:
         try:
-            services.account_link_unlink(
+            account_link_end(
                 link=link,
                 reason=form.cleaned_data["reason"],
                 actor=request.user,
                 now=timezone.now(),
             )
-        except services.BackofficeRefused as refusal:
+        except LinkNotEnded as refusal:
             messages.error(request, refusal.message)
         else:
             messages.success(request, _("The account is unlinked; the subscriber was not told."))
-    return redirect("backoffice:account_detail", account_id=account.pk)
+    return redirect("backoffice:account_detail", account_id=link.account_id)
 
 
 # --- provider settings ----------------------------------------------------------------------------

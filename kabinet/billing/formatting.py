@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 
-from kabinet.metering.submission import service_unit
+from kabinet.providers.service_kinds import service_unit
 
 from .models import Account
 from .selectors import Line

@@ -1,4 +1,8 @@
-"""Reads of the ledger: balances (сальдо), the cabinet's cards, histories and statements."""
+"""Reads of the ledger: balances (сальдо), histories, statement months.
+
+The pages that add readings to money (the cabinet's cards, the statement) are read in
+kabinet.metering.selectors, the app above this one.
+"""
 
 import datetime as dt
 from collections.abc import Iterable
@@ -8,22 +12,14 @@ from decimal import Decimal
 from django.db.models import (
     Case,
     DecimalField,
-    Exists,
     F,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
 )
 from django.db.models.functions import Abs, Coalesce
-
-from kabinet.metering.models import Meter, Reading
-from kabinet.metering.selectors import accounts_with_period_reading
-from kabinet.periods import period_end
-from kabinet.subscribers.access import accessible_accounts
 
 from .models import Account, LedgerEntry
 
@@ -257,28 +253,15 @@ class Statement:
     readings: list[StatementReading]
 
 
-def account_statement(*, account: Account, period: dt.date) -> Statement:
-    """Return the statement of `account` for `period` (two queries).
+def account_month(*, account: Account, period: dt.date) -> MonthSummary:
+    """Return the ledger month of `account` for `period` (one query).
 
     Raises StatementNotFound when the billing system has sent nothing for that month.
     """
     months = _months_from_rows(_ledger_rows(account=account, period=period))
     if period not in months:
         raise StatementNotFound(period)
-    readings = (
-        Reading.objects.filter(
-            meter__account=account,
-            reading_date__gte=period,
-            reading_date__lte=period_end(period),
-        )
-        .order_by("meter__service", "meter__serial", "reading_date")
-        .values_list("meter__serial", "meter__service", "reading_date", "value", "meter__decimals")
-    )
-    return Statement(
-        account=account,
-        month=months[period],
-        readings=[StatementReading(*row) for row in readings],
-    )
+    return months[period]
 
 
 @dataclass(frozen=True)
@@ -306,39 +289,3 @@ class Card:
     def amount(self) -> Decimal | None:
         """The debt or the overpayment, as a positive amount."""
         return None if self.balance is None else abs(self.balance)
-
-
-def cabinet_cards(*, user, today: dt.date) -> list[Card]:
-    """Return a card for each account linked to `user` (three queries however many accounts).
-
-    The accounts with their last billed period, the balances of those periods, and which
-    accounts have this period's reading.
-    """
-    last_period = (
-        LedgerEntry.objects.filter(account=OuterRef("pk")).order_by("-period").values("period")
-    )
-    in_service = Meter.objects.filter(account=OuterRef("pk"), removed_date__isnull=True)
-    accounts = list(
-        accessible_accounts(user=user)
-        .select_related("provider", "street")
-        .annotate(last_period=Subquery(last_period[:1]), has_meters=Exists(in_service))
-        .order_by("provider__name", "number")
-    )
-    ids = [account.pk for account in accounts]
-    periods = {
-        account.pk: account.last_period  # type: ignore[attr-defined]
-        for account in accounts
-        if account.last_period is not None  # type: ignore[attr-defined]
-    }
-    balances = balances_by_account(account_ids=ids, period_by_account=periods)
-    with_reading = accounts_with_period_reading(account_ids=ids, today=today)
-    return [
-        Card(
-            account=account,
-            last_period=periods.get(account.pk),
-            balance=balances.get(account.pk, ZERO) if account.pk in periods else None,
-            has_meters=account.has_meters,  # type: ignore[attr-defined]
-            reading_in=account.pk in with_reading,
-        )
-        for account in accounts
-    ]

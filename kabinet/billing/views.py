@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from kabinet.billing.models import Account
+from kabinet.metering.selectors import account_statement, cabinet_cards
 from kabinet.periods import format_period
-from kabinet.subscribers.access import AccountNotAccessible, access_account
+from kabinet.subscribers.access import AccountNotAccessible, access_account, accessible_accounts
 
 from . import selectors
 from .statement_pdf import statement_pdf
@@ -29,7 +30,9 @@ def _account(request: HttpRequest, account_id: int) -> Account:
 @require_safe
 @login_required
 def cabinet_view(request: HttpRequest) -> HttpResponse:
-    cards = selectors.cabinet_cards(user=request.user, today=timezone.localdate())
+    cards = cabinet_cards(
+        accounts=accessible_accounts(user=request.user), today=timezone.localdate()
+    )
     return render(request, "billing/cabinet.html", {"cards": cards})
 
 
@@ -76,7 +79,7 @@ def _no_statement(request: HttpRequest, account: Account, period: dt.date) -> Ht
 def statement_view(request: HttpRequest, account_id: int, period: dt.date) -> HttpResponse:
     account = _account(request, account_id)
     try:
-        statement = selectors.account_statement(account=account, period=period)
+        statement = account_statement(account=account, period=period)
     except selectors.StatementNotFound:
         return _no_statement(request, account, period)
     return render(request, "billing/statement.html", {"statement": statement, "account": account})
@@ -87,7 +90,7 @@ def statement_view(request: HttpRequest, account_id: int, period: dt.date) -> Ht
 def statement_pdf_view(request: HttpRequest, account_id: int, period: dt.date) -> HttpResponse:
     account = _account(request, account_id)
     try:
-        statement = selectors.account_statement(account=account, period=period)
+        statement = account_statement(account=account, period=period)
     except selectors.StatementNotFound:
         return _no_statement(request, account, period)
     response = HttpResponse(statement_pdf(statement=statement), content_type="application/pdf")

@@ -5,12 +5,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 
 from kabinet.billing.models import Account, LedgerEntry
-from kabinet.periods import add_months, period_start
+from kabinet.billing.selectors import (
+    ZERO,
+    Card,
+    Statement,
+    StatementReading,
+    account_month,
+    balances_by_account,
+)
+from kabinet.periods import add_months, period_end, period_start
 from kabinet.providers import windows
-from kabinet.subscribers.access import accessible_accounts
 
 from . import consumption as maths
 from .models import Meter, Reading
@@ -143,7 +150,7 @@ def meter_panels(*, account: Account, today: dt.date) -> list[MeterPanel]:
     ]
 
 
-def _meter_ref_text(meter_ref: str | int | None) -> str:
+def meter_ref_text(meter_ref: str | int | None) -> str:
     """The meter reference as typed, or "" for one no meter can have.
 
     A NUL cannot be in a serial number, and PostgreSQL refuses it in a query parameter.
@@ -155,48 +162,13 @@ def _meter_ref_text(meter_ref: str | int | None) -> str:
 def account_meter(*, account: Account, meter_ref: str | int) -> Meter | None:
     """Return the account's meter given by serial number or id, or None."""
     meters = Meter.objects.filter(account=account).select_related("account__provider")
-    text = _meter_ref_text(meter_ref)
+    text = meter_ref_text(meter_ref)
     if not text:
         return None
     by_serial = meters.filter(serial=text).first()
     if by_serial is not None or not (text.isascii() and text.isdigit()):
         return by_serial
     return meters.filter(pk=int(text)).first()
-
-
-def subscriber_meter(
-    *, user, account_id: int, meter_ref: str | int | None = None, meter_id: int | None = None
-) -> Meter | None:
-    """Return a meter of account `account_id` if that account is linked to `user`, else None.
-
-    The meter is `meter_ref` read as `account_meter` reads it (serial number, else id), or
-    exactly `meter_id`. It comes with its account and provider loaded, in one query: a
-    submission needs the account only through its meter, and a separate look-up of each cost
-    as much CPU as the rules. None does not say which of the two is missing.
-    """
-    if meter_id is not None:
-        match = Q(pk=meter_id)
-        text = ""
-    else:
-        text = _meter_ref_text(meter_ref)
-        if not text:
-            return None
-        match = Q(serial=text)
-        if text.isascii() and text.isdigit():
-            match |= Q(pk=int(text))
-    found = list(
-        Meter.objects.filter(
-            # The account's own pk look-up, not `account_id=`: an id beyond the column's
-            # integer then matches nothing instead of overflowing in the database driver.
-            match,
-            account__in=accessible_accounts(user=user).filter(pk=account_id),
-        ).select_related("account__provider")[:2]
-    )
-    # A serial number wins over another meter's id, as in account_meter.
-    by_serial = [meter for meter in found if text and meter.serial == text]
-    if by_serial:
-        return by_serial[0]
-    return found[0] if found else None
 
 
 @dataclass
@@ -335,3 +307,66 @@ def account_meters(*, account: Account) -> list[Meter]:
             F("removed_date").asc(nulls_first=True), "service", "serial"
         )
     )
+
+
+# --- the money pages' readings ------------------------------------------------------------------
+# Billing (below) knows the ledger; what joins it to meters and readings is read here.
+
+
+def account_statement(*, account: Account, period: dt.date) -> Statement:
+    """Return the statement of `account` for `period` (two queries).
+
+    Raises StatementNotFound when the billing system has sent nothing for that month.
+    """
+    month = account_month(account=account, period=period)
+    readings = (
+        Reading.objects.filter(
+            meter__account=account,
+            reading_date__gte=period,
+            reading_date__lte=period_end(period),
+        )
+        .order_by("meter__service", "meter__serial", "reading_date")
+        .values_list("meter__serial", "meter__service", "reading_date", "value", "meter__decimals")
+    )
+    return Statement(
+        account=account,
+        month=month,
+        readings=[StatementReading(*row) for row in readings],
+    )
+
+
+def cabinet_cards(*, accounts: QuerySet[Account], today: dt.date) -> list[Card]:
+    """Return a card for each of `accounts` (three queries however many accounts).
+
+    `accounts` come from the subscriber's gate (subscribers.access.accessible_accounts).
+
+    The accounts with their last billed period, the balances of those periods, and which
+    accounts have this period's reading.
+    """
+    last_period = (
+        LedgerEntry.objects.filter(account=OuterRef("pk")).order_by("-period").values("period")
+    )
+    in_service = Meter.objects.filter(account=OuterRef("pk"), removed_date__isnull=True)
+    rows = list(
+        accounts.select_related("provider", "street")
+        .annotate(last_period=Subquery(last_period[:1]), has_meters=Exists(in_service))
+        .order_by("provider__name", "number")
+    )
+    ids = [account.pk for account in rows]
+    periods = {
+        account.pk: account.last_period  # type: ignore[attr-defined]
+        for account in rows
+        if account.last_period is not None  # type: ignore[attr-defined]
+    }
+    balances = balances_by_account(account_ids=ids, period_by_account=periods)
+    with_reading = accounts_with_period_reading(account_ids=ids, today=today)
+    return [
+        Card(
+            account=account,
+            last_period=periods.get(account.pk),
+            balance=balances.get(account.pk, ZERO) if account.pk in periods else None,
+            has_meters=account.has_meters,  # type: ignore[attr-defined]
+            reading_in=account.pk in with_reading,
+        )
+        for account in rows
+    ]

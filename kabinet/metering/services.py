@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kabinet.audit.services import audit_record
 from kabinet.billing.models import Account
@@ -21,6 +22,9 @@ __all__ = [
     "ReadingNeedsConfirmation",
     "ReadingRejected",
     "ReadingSubmitted",
+    "reading_audit_values",
+    "reading_review_accept",
+    "reading_review_correct",
     "reading_submit",
 ]
 
@@ -47,7 +51,8 @@ class ReadingSubmitted:
     warnings: list[str] = field(default_factory=list)
 
 
-def _audit_values(reading: Reading) -> dict[str, str]:
+def reading_audit_values(reading: Reading) -> dict[str, str]:
+    """Return what the audit trail records of a reading, whoever wrote it."""
     return {
         "meter": reading.meter.serial,
         "date": reading.reading_date.isoformat(),
@@ -67,13 +72,16 @@ def reading_submit(
     now: dt.datetime,
     confirm_implausible: bool = False,
     confirm_wrap: bool = False,
+    reason: str = "",
 ) -> ReadingSubmitted:
     """Store a reading of `meter` on `reading_date`; one per meter and day.
 
     A new value for a day that has one replaces it (the old one goes to the audit trail); the
     same value again changes nothing. Raises ReadingRejected, or ReadingNeedsConfirmation when
     the value needs the subscriber's confirmation (`confirm_wrap`, `confirm_implausible`).
-    Access control is the caller's.
+    Every writer passes here: subscribers, the API and operators (`source="operator"`, who
+    skip only the window and whose word needs no review). A `reason` (an operator's
+    correction) is kept in the audit trail. Access control is the caller's.
     """
     if source not in Reading.Source.values:
         raise ValueError(f"unknown reading source {source!r}")
@@ -93,6 +101,7 @@ def reading_submit(
                     today=today,
                     confirm_implausible=confirm_implausible,
                     confirm_wrap=confirm_wrap,
+                    reason=reason,
                 )
         except IntegrityError:
             if attempt == 2:
@@ -129,6 +138,7 @@ def _submit_locked(
     today: dt.date,
     confirm_implausible: bool,
     confirm_wrap: bool,
+    reason: str,
 ) -> ReadingSubmitted:
     # Locking the meter row serialises submissions for one meter: the second waits, then
     # sees the first one's reading.
@@ -143,6 +153,9 @@ def _submit_locked(
         confirm_wrap=confirm_wrap,
     )
     provider = meter.account.provider
+    # An operator's value is the review: it is stored accepted even where a subscriber's
+    # confirmed value would wait for one.
+    status = Reading.Status.ACCEPTED if source == Reading.Source.OPERATOR else evaluation.status
     existing = evaluation.same_day
     if evaluation.unchanged:
         assert existing is not None
@@ -155,10 +168,10 @@ def _submit_locked(
         )
     actor = submitted_by if getattr(submitted_by, "is_authenticated", False) else None
     if existing is not None:
-        before = _audit_values(existing)
+        before = reading_audit_values(existing)
         existing.value = evaluation.value
         existing.source = source
-        existing.status = evaluation.status
+        existing.status = status
         existing.submitted_at = now
         existing.submitted_by = actor
         existing.full_clean(
@@ -168,11 +181,12 @@ def _submit_locked(
         audit_record(
             at=now,
             actor=actor,
-            action="reading.replaced",
+            action="reading.corrected" if reason else "reading.replaced",
             target=existing,
             provider=provider,
             before=before,
-            after=_audit_values(existing),
+            after=reading_audit_values(existing),
+            reason=reason,
         )
         reading = existing
     else:
@@ -181,7 +195,7 @@ def _submit_locked(
             reading_date=reading_date,
             value=evaluation.value,
             source=source,
-            status=evaluation.status,
+            status=status,
             submitted_at=now,
             submitted_by=actor,
         )
@@ -195,7 +209,8 @@ def _submit_locked(
             action="reading.created",
             target=reading,
             provider=provider,
-            after=_audit_values(reading),
+            after=reading_audit_values(reading),
+            reason=reason,
         )
     return ReadingSubmitted(
         reading=reading,
@@ -204,3 +219,70 @@ def _submit_locked(
         replaced=existing is not None,
         warnings=evaluation.warnings,
     )
+
+
+# --- an operator's review ---------------------------------------------------------------------
+
+
+def _lock_under_review(reading: Reading) -> Reading:
+    """Return `reading` read again under its meter's lock; raises ReadingRejected."""
+    _lock(reading.meter)
+    current = Reading.objects.select_related("meter__account__provider").get(pk=reading.pk)
+    if current.status != Reading.Status.REVIEW:
+        raise ReadingRejected(
+            "not_under_review", _("This reading is not waiting for review any more.")
+        )
+    return current
+
+
+def reading_review_accept(
+    *, reading: Reading, actor, now: dt.datetime, reason: str = ""
+) -> Reading:
+    """Accept a reading that waited for review, as it is; audited. Raises ReadingRejected."""
+    with transaction.atomic():
+        current = _lock_under_review(reading)
+        before = reading_audit_values(current)
+        current.status = Reading.Status.ACCEPTED
+        current.save(update_fields=["status"])
+        audit_record(
+            at=now,
+            actor=actor,
+            action="reading.reviewed",
+            target=current,
+            provider=current.meter.account.provider,
+            before=before,
+            after=reading_audit_values(current),
+            reason=reason,
+        )
+    return current
+
+
+def reading_review_correct(
+    *, reading: Reading, value: Decimal | str, reason: str, actor, now: dt.datetime
+) -> Reading:
+    """Replace the value of a reading that waited for review and accept it; audited.
+
+    The new value passes every rule a subscriber's does (reading_submit with
+    `source="operator"`), so it is refused with the same message; a correction to the value
+    already stored accepts it. Raises ReadingRejected.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ReadingRejected("no_reason", _("Say why the value is corrected."))
+    with transaction.atomic():
+        current = _lock_under_review(reading)
+        submitted = reading_submit(
+            meter=current.meter,
+            value=value,
+            reading_date=current.reading_date,
+            source=Reading.Source.OPERATOR,
+            submitted_by=actor,
+            now=now,
+            # The operator saw the value and the history: their word is the confirmation.
+            confirm_implausible=True,
+            confirm_wrap=True,
+            reason=reason,
+        )
+        if submitted.unchanged:
+            return reading_review_accept(reading=current, actor=actor, now=now, reason=reason)
+    return submitted.reading

@@ -14,7 +14,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from kabinet.providers import windows
-from kabinet.providers.service_kinds import Service
+from kabinet.providers.service_kinds import Service, service_unit
 
 from . import consumption as maths
 from .models import Meter, Reading
@@ -61,15 +61,6 @@ class ReadingRejected(Exception):
 
 class ReadingNeedsConfirmation(ReadingRejected):
     """A reading stored only when the subscriber confirms it (code `wrap` or `implausible`)."""
-
-
-def service_unit(service: str) -> str:
-    """Return the unit a meter of `service` counts in."""
-    if service == Service.ELECTRICITY:
-        return _("kWh")
-    if service == Service.HEAT:
-        return _("Gcal")
-    return _("m³")
 
 
 def format_value(value: Decimal, decimals: int) -> str:

@@ -1,7 +1,5 @@
 from django.urls import path
 
-from kabinet.notifications import views as notification_views
-
 from . import views
 
 app_name = "metering"
@@ -26,7 +24,4 @@ urlpatterns = [
         views.meter_history_csv_view,
         name="history_csv",
     ),
-    # Reminders to read the meters belong to the readings journey; their rules live in
-    # notifications.
-    path("cabinet/reminders/", notification_views.reminder_settings_view, name="reminders"),
 ]

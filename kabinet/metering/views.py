@@ -15,20 +15,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kabinet.billing.models import Account
-from kabinet.periods import month_name
-from kabinet.subscribers.access import AccountNotAccessible, access_account
+from kabinet.providers.service_kinds import service_unit
+from kabinet.subscribers.access import (
+    AccountNotAccessible,
+    MeterNotAccessible,
+    access_account,
+    access_meter,
+)
 
 from . import selectors
 from .chart import monthly_chart
 from .forms import ReadingForm
+from .messages import reading_submitted_message
 from .models import Meter
 from .services import (
     ReadingNeedsConfirmation,
     ReadingRejected,
-    ReadingSubmitted,
     reading_submit,
 )
-from .submission import format_date, format_value, service_unit
 
 # A cell a spreadsheet would run as a formula starts with one of these.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -65,45 +69,16 @@ def _form_context(request, account, form, meter, **extra):
     }
 
 
-def _success_message(result: ReadingSubmitted) -> str:
-    reading = result.reading
-    meter = reading.meter
-    unit = service_unit(meter.service)
-    if result.unchanged:
-        return _("This reading was already received: %(value)s %(unit)s on %(date)s.") % {
-            "value": format_value(reading.value, meter.decimals),
-            "unit": unit,
-            "date": format_date(reading.reading_date),
-        }
-    text = _(
-        "Reading %(value)s %(unit)s of %(date)s for meter %(serial)s accepted. "
-        "It counts for %(period)s."
-    ) % {
-        "value": format_value(reading.value, meter.decimals),
-        "unit": unit,
-        "date": format_date(reading.reading_date),
-        "serial": meter.serial,
-        "period": month_name(result.period, in_text=True),
-    }
-    if result.consumption is not None:
-        text += " " + _("Used since the last reading: %(used)s %(unit)s.") % {
-            "used": format_value(result.consumption, meter.decimals),
-            "unit": unit,
-        }
-    if result.replaced:
-        text += " " + _("It replaced the value given earlier for that day.")
-    if reading.status == reading.Status.REVIEW:
-        text += " " + _("An operator will check it.")
-    return text
-
-
 @login_required
 @require_POST
 def reading_submit_view(request: HttpRequest, account_id: int) -> HttpResponse:
     """Store a reading (or show the preview / confirmation page) and return to the account."""
-    meter = selectors.subscriber_meter(
-        user=request.user, account_id=account_id, meter_ref=request.POST.get("meter", "")
-    )
+    try:
+        meter: Meter | None = access_meter(
+            user=request.user, account_id=account_id, meter_ref=request.POST.get("meter", "")
+        )
+    except MeterNotAccessible:
+        meter = None
     # Not found: whether the account is not theirs (404) or the meter not the account's.
     account = meter.account if meter is not None else _account(request, account_id)
     form = ReadingForm(request.POST)
@@ -158,7 +133,7 @@ def reading_submit_view(request: HttpRequest, account_id: int) -> HttpResponse:
         return render(
             request, "metering/reading_form.html", _form_context(request, account, form, meter)
         )
-    messages.success(request, _success_message(result))
+    messages.success(request, reading_submitted_message(result))
     for warning in result.warnings:
         messages.warning(request, warning)
     return redirect(account_page_url(account.pk))
@@ -210,19 +185,19 @@ def reading_preview_view(request: HttpRequest, account_id: int) -> HttpResponse:
     )
 
 
-def _account_meter(account: Account, meter_id: int) -> Meter:
-    meter = Meter.objects.filter(account=account, pk=meter_id).first()
-    if meter is None:
-        raise Http404("meter")
-    return meter
+def _meter(request: HttpRequest, account_id: int, meter_id: int) -> Meter:
+    try:
+        return access_meter(user=request.user, account_id=account_id, meter_id=meter_id)
+    except MeterNotAccessible:
+        raise Http404("meter") from None
 
 
 @login_required
 @require_GET
 def meter_history_view(request: HttpRequest, account_id: int, meter_id: int) -> HttpResponse:
     """A meter's readings with their sources, consumption per reading and per month."""
-    account = _account(request, account_id)
-    meter = _account_meter(account, meter_id)
+    meter = _meter(request, account_id, meter_id)
+    account = meter.account
     rows = selectors.meter_history(meter=meter)
     today = timezone.localdate()
     months = selectors.meter_monthly(meter=meter, rows=rows, today=today)
@@ -253,8 +228,8 @@ def csv_cell(value: object) -> str:
 @require_GET
 def meter_history_csv_view(request: HttpRequest, account_id: int, meter_id: int) -> HttpResponse:
     """The meter's readings as CSV (UTF-8 with a BOM, so spreadsheets read Cyrillic)."""
-    account = _account(request, account_id)
-    meter = _account_meter(account, meter_id)
+    meter = _meter(request, account_id, meter_id)
+    account = meter.account
     rows = selectors.meter_history(meter=meter)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (

@@ -35,7 +35,7 @@ def reminder_settings_view(request: HttpRequest) -> HttpResponse:
                 )
             else:
                 messages.success(request, _("Reminders are turned off."))
-            return redirect("metering:reminders")
+            return redirect("notifications:reminders")
     else:
         initial = {"enabled": True, "day": 20, "language": get_language() or "uk"}
         if preference is not None:

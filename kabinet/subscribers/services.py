@@ -15,6 +15,7 @@ from typing import Any
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.base import BaseCache
 from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
 
 from kabinet.addresses.models import Street, StreetName
 from kabinet.addresses.normalize import (
@@ -31,7 +32,6 @@ from kabinet.billing.models import Account
 from kabinet.metering.models import Meter
 from kabinet.providers.models import Provider
 
-from .access import access_account
 from .models import AccountLink, RegistrationClaim, User
 
 
@@ -401,20 +401,35 @@ def account_add(
     return account_link_create(user=user, account=account, now=now)
 
 
-def account_link_remove(
-    *, user: User, account_id: int, now: dt.datetime, reason: str = ""
-) -> AccountLink:
-    """End the user's link to an account; its data stays, the audit trail records it.
+class LinkNotEnded(Exception):
+    """A link that cannot be ended as asked; `message` says why, in words."""
 
-    Raises AccountNotAccessible when the account is not linked to the user.
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def account_link_end(
+    *, link: AccountLink, actor, now: dt.datetime, reason: str = ""
+) -> AccountLink:
+    """End a subscriber's link to an account; its data and the row stay, audited.
+
+    The subscriber ends their own link (`link.removed`, a reason optional); an operator ends
+    anyone's (`link.unlinked`) and must say why. Access control is the caller's. Raises
+    LinkNotEnded.
     """
-    account = access_account(user=user, account_id=account_id)
+    reason = reason.strip()[:300]
+    by_subscriber = actor.pk == link.user_id
+    if not by_subscriber and not reason:
+        raise LinkNotEnded(_("Say why the account is unlinked."))
     with transaction.atomic():
         link = (
             AccountLink.objects.select_for_update()
             .select_related("account__provider")
-            .get(user=user, account=account, unlinked_at__isnull=True)
+            .get(pk=link.pk)
         )
+        if link.unlinked_at is not None:
+            raise LinkNotEnded(_("This link has already ended."))
         before = _link_facts(link)
         link.unlinked_at = now
         link.unlink_reason = reason
@@ -422,12 +437,13 @@ def account_link_remove(
         link.save(update_fields=["unlinked_at", "unlink_reason"])
         audit_record(
             at=now,
-            actor=user,
-            action="link.removed",
+            actor=actor,
+            action="link.removed" if by_subscriber else "link.unlinked",
             target=link,
-            provider=account.provider,
+            provider=link.account.provider,
             before=before,
             after={**before, "unlinked_at": now.isoformat(), "reason": reason},
+            reason=reason,
         )
     return link
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kabinet.billing.models import Account
 
-from .access import AccountNotAccessible, access_account, accessible_accounts
+from .access import AccountNotAccessible, access_link, accessible_accounts
 from .forms import CheckForm, CredentialsForm, UnlinkForm
 from .models import User
 from .selectors import providers_for_registration, street_suggestions
@@ -31,7 +31,7 @@ from .services import (
     NoRegistrationPending,
     account_add,
     account_check_throttled,
-    account_link_remove,
+    account_link_end,
     registration_claim_create,
     registration_complete,
 )
@@ -284,14 +284,15 @@ def account_add_view(request: HttpRequest) -> HttpResponse:
 def account_unlink(request: HttpRequest, account_id: int) -> HttpResponse:
     """Ask, then remove an account from the subscriber's cabinet (404 for anyone else's)."""
     try:
-        account = access_account(user=request.user, account_id=account_id)
+        link = access_link(user=request.user, account_id=account_id)
     except AccountNotAccessible:
         raise Http404 from None
+    account = link.account
     form = UnlinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        account_link_remove(
-            user=_subscriber(request),
-            account_id=account.pk,
+        account_link_end(
+            link=link,
+            actor=_subscriber(request),
             now=timezone.now(),
             reason=form.cleaned_data["reason"],
         )

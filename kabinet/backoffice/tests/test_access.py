@@ -87,3 +87,31 @@ def test_a_signed_out_visitor_is_sent_to_sign_in(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")
+
+
+def test_each_operator_gate_refuses_another_providers_object(
+    make_operator, make_account, make_meter, make_reading, make_subscriber, gas
+):
+    import datetime as dt
+
+    from kabinet.backoffice.access import (
+        access_operator_link,
+        access_operator_reading,
+        access_operator_street,
+    )
+    from kabinet.subscribers.models import AccountLink
+
+    account = make_account("0012345")
+    reading = make_reading(make_meter(account), dt.date(2026, 11, 3), "10", status="review")
+    make_subscriber("olena", account)
+    link = AccountLink.objects.get(account=account)
+    outsider, insider = make_operator(gas), make_operator(account.provider, username="insider")
+
+    for gate in (
+        lambda user: access_operator_reading(user=user, reading_id=reading.pk),
+        lambda user: access_operator_street(user=user, street_id=account.street_id),
+        lambda user: access_operator_link(user=user, account_id=account.pk, link_id=link.pk),
+    ):
+        assert gate(insider).pk in {reading.pk, account.street_id, link.pk}
+        with pytest.raises(OperatorNotAllowed):
+            gate(outsider)

@@ -119,9 +119,57 @@ def test_an_operator_corrects_a_reading_with_a_reason_and_the_old_value_is_audit
     entry = AuditEntry.objects.get(action="reading.corrected")
     assert reading.value == Decimal("50")
     assert reading.status == Reading.Status.ACCEPTED
-    assert entry.before["value"] == "5000"
-    assert entry.after["value"] == "50"
+    # Recorded as every writer's are (metering.services.reading_audit_values).
+    assert (entry.before["value"], entry.before["source"]) == ("5000.000", "portal")
+    assert (entry.after["value"], entry.after["source"]) == ("50.000", "operator")
     assert entry.reason == "extra zeros"
+
+
+def test_an_operator_correcting_a_five_digit_meter_to_a_million_is_refused_as_a_subscriber_is(
+    operator_client, make_account, make_meter, make_reading
+):
+    meter = make_meter(make_account(), digits=5)
+    reading = make_reading(meter, dt.date(2026, 11, 3), "5000", status="review")
+    entries = AuditEntry.objects.count()
+
+    response = operator_client.post(
+        f"/backoffice/review/{reading.pk}/correct/",
+        {"value": "1000000", "reason": "typed by hand"},
+        follow=True,
+    )
+
+    reading.refresh_from_db()
+    body = response.content.decode()
+    assert "This meter shows at most 5 digits before the comma." in body
+    assert (reading.value, reading.status) == (Decimal("5000"), Reading.Status.REVIEW)
+    assert AuditEntry.objects.count() == entries
+
+
+def test_an_operators_correction_skips_only_the_window(
+    operator_client, make_account, make_meter, make_reading
+):
+    # The window is one day of the month, never today's: a subscriber would be refused.
+    other_day = timezone.localdate().day % 28 + 1
+    Provider.objects.filter(code="vodokanal").update(read_from=other_day, read_to=other_day)
+    meter = make_meter(make_account(), digits=5, decimals=0)
+    reading = make_reading(meter, dt.date(2026, 11, 3), "500", status="review")
+
+    operator_client.post(
+        f"/backoffice/review/{reading.pk}/correct/", {"value": "50,5", "reason": "a decimal"}
+    )
+    reading.refresh_from_db()
+    refused = reading.value, reading.status
+    operator_client.post(
+        f"/backoffice/review/{reading.pk}/correct/", {"value": "50", "reason": "extra zero"}
+    )
+
+    reading.refresh_from_db()
+    assert refused == (Decimal("500"), Reading.Status.REVIEW)
+    assert (reading.value, reading.status, reading.source) == (
+        Decimal("50"),
+        Reading.Status.ACCEPTED,
+        Reading.Source.OPERATOR,
+    )
 
 
 def test_a_correction_without_a_reason_changes_nothing(

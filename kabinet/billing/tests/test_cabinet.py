@@ -4,7 +4,8 @@ import re
 import pytest
 from django.utils import translation
 
-from kabinet.billing.selectors import cabinet_cards
+from kabinet.metering.selectors import cabinet_cards
+from kabinet.subscribers.access import accessible_accounts
 
 UK = {"HTTP_ACCEPT_LANGUAGE": "uk"}
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -164,7 +165,9 @@ def test_cards_give_the_balance_of_the_last_imported_period(
     make_ledger(owing_account, dt.date(2026, 9, 1), "charge", "999.00")
     link(subscriber, owing_account)
 
-    (card,) = cabinet_cards(user=subscriber, today=dt.date(2026, 11, 20))
+    (card,) = cabinet_cards(
+        accounts=accessible_accounts(user=subscriber), today=dt.date(2026, 11, 20)
+    )
 
     assert card.last_period == dt.date(2026, 10, 1)
     assert str(card.balance) == "75.04"
@@ -174,7 +177,9 @@ def test_cards_give_the_balance_of_the_last_imported_period(
 def test_an_account_without_bills_has_no_balance_yet(subscriber, link, make_account):
     link(subscriber, make_account("0099999"))
 
-    (card,) = cabinet_cards(user=subscriber, today=dt.date(2026, 11, 20))
+    (card,) = cabinet_cards(
+        accounts=accessible_accounts(user=subscriber), today=dt.date(2026, 11, 20)
+    )
 
     assert card.balance is None
     assert card.status == "unknown"

@@ -3,8 +3,9 @@ import datetime as dt
 import pytest
 from django.utils import translation
 
-from kabinet.billing.selectors import StatementNotFound, account_statement
+from kabinet.billing.selectors import StatementNotFound
 from kabinet.billing.statement_pdf import statement_pdf
+from kabinet.metering.selectors import account_statement
 
 from .pdf_text import pdf_text
 

@@ -145,13 +145,21 @@ def test_the_command_runs_for_an_injected_date(account, preference):
     assert "1 mail(s) sent" in out.getvalue()
 
 
-def test_the_command_can_queue_the_run_for_the_worker(account, preference):
+def test_the_command_can_queue_the_run_for_the_worker(account, preference, settings):
+    # A backend that only keeps what is queued: the immediate one would run the task at once,
+    # and a queued run could not be told from a run.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django_tasks import default_task_backend
+
     out = StringIO()
 
     call_command("reminders", "--date", "2026-11-20", "--enqueue", stdout=out)
 
-    assert "queued" in out.getvalue()
-    assert len(mail.outbox) == 1
+    (queued,) = default_task_backend.results  # type: ignore[attr-defined]
+    assert "queued" in out.getvalue() and queued.id in out.getvalue()
+    assert queued.status == "READY"
+    assert (queued.task.name, queued.args) == ("reminders_send", ["2026-11-20"])
+    assert len(mail.outbox) == 0
 
 
 def test_the_command_refuses_a_bad_date(db):

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from kabinet.audit.models import AuditEntry
 from kabinet.subscribers.models import AccountLink
@@ -114,3 +115,50 @@ def test_the_settings_page_lists_linked_accounts_in_few_queries(
 
     assert "0012345" in page.content.decode()
     assert "G-77" in page.content.decode()
+
+
+# --- one way to end a link, whoever ends it ---------------------------------------------------
+
+ENDED = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
+
+
+def test_a_subscriber_and_an_operator_end_links_through_one_service_recorded_alike(
+    subscriber, billed_account, gas_account, django_user_model
+):
+    from kabinet.subscribers.services import account_link_end
+
+    operator = django_user_model.objects.create_user("operator", is_staff=True)
+    own = AccountLink.objects.create(user=subscriber, account=billed_account, linked_at=LINKED)
+    other = AccountLink.objects.create(user=subscriber, account=gas_account, linked_at=LINKED)
+
+    account_link_end(link=own, actor=subscriber, now=ENDED)
+    account_link_end(link=other, actor=operator, now=ENDED, reason=" sold the flat ")
+
+    removed = AuditEntry.objects.get(target_id=str(own.pk))
+    unlinked = AuditEntry.objects.get(target_id=str(other.pk))
+    assert (removed.action, removed.actor) == ("link.removed", subscriber)
+    assert (unlinked.action, unlinked.actor) == ("link.unlinked", operator)
+    assert (
+        set(removed.before) == set(unlinked.before) == {"user", "account", "provider", "linked_at"}
+    )
+    assert unlinked.after["reason"] == unlinked.reason == "sold the flat"
+    other.refresh_from_db()
+    assert (other.unlinked_at, other.unlink_reason) == (ENDED, "sold the flat")
+
+
+def test_an_operator_must_say_why_and_an_ended_link_cannot_end_again(
+    subscriber, billed_account, django_user_model
+):
+    from kabinet.subscribers.services import LinkNotEnded, account_link_end
+
+    operator = django_user_model.objects.create_user("operator", is_staff=True)
+    link = AccountLink.objects.create(user=subscriber, account=billed_account, linked_at=LINKED)
+
+    with translation.override("en"), pytest.raises(LinkNotEnded, match="Say why"):
+        account_link_end(link=link, actor=operator, now=ENDED, reason="  ")
+    link.refresh_from_db()
+    assert link.unlinked_at is None
+    account_link_end(link=link, actor=subscriber, now=ENDED)
+    with translation.override("en"), pytest.raises(LinkNotEnded, match="already ended"):
+        account_link_end(link=link, actor=operator, now=ENDED, reason="again")
+    assert AuditEntry.objects.filter(target_id=str(link.pk)).count() == 1
