@@ -17,6 +17,7 @@ class PayForm(forms.Form):
     amount = forms.CharField(
         label=_("Amount, ₴"),
         max_length=20,
+        error_messages={"required": _("Enter the amount to pay.")},
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
 

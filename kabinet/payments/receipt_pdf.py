@@ -32,7 +32,7 @@ def receipt_facts(*, payment: Payment, merchant: Merchant | None) -> list[tuple[
 
 def receipt_pdf(*, payment: Payment, merchant: Merchant | None, compress: bool = True) -> bytes:
     """Return the receipt as a PDF document (A5). `compress=False` keeps the text readable."""
-    pdf = FPDF(orientation="portrait", unit="mm", format="A5")
+    pdf = FPDF(orientation="portrait", unit="mm", format=(148, 210))  # A5
     pdf.compress = compress
     pdf.set_margins(12, 12, 12)
     pdf.add_font(FAMILY, "", str(FONTS_DIR / "DejaVuSans.ttf"))
