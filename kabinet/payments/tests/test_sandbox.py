@@ -126,7 +126,7 @@ def test_production_settings_refuse_the_sandbox():
         "KABINET_SECRET_KEY": "x" * 50,
         "KABINET_PAYMENTS_SANDBOX": "1",
     }
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         env=env,
         capture_output=True,
