@@ -271,7 +271,7 @@ def _apply(*, payment_id: int, message: dict[str, Any], source: str, now: dt.dat
     gateway_status = str(message.get("status", ""))
     with transaction.atomic():
         payment = (
-            Payment.objects.select_for_update()
+            Payment.objects.select_for_update(of=("self",))
             .select_related("account__provider", "user")
             .get(pk=payment_id)
         )
