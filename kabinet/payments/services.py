@@ -479,6 +479,27 @@ def merchant_update(
     return merchant
 
 
+def merchant_bank_details_ensure(
+    *, details: dict[str, tuple[str, str, str]], now: dt.datetime
+) -> int:
+    """Give providers (by code) a legal name, EDRPOU code and IBAN where they have none yet
+    (the demo's town); audited like an operator's change. Returns how many were set."""
+    changed = 0
+    for provider in Provider.objects.filter(code__in=details).order_by("code"):
+        merchant = selectors.merchant_of(provider)
+        if merchant is not None and merchant.has_bank_details:
+            continue
+        legal_name, edrpou, iban = details[provider.code]
+        merchant_update(
+            provider=provider,
+            changes={"legal_name": legal_name, "edrpou": edrpou, "iban": iban},
+            actor=None,
+            now=now,
+        )
+        changed += 1
+    return changed
+
+
 def merchant_keys_clear(*, provider: Provider, actor, now: dt.datetime) -> None:
     """Remove the provider's LiqPay keys (it stops taking payments, or uses the sandbox)."""
     with transaction.atomic():
