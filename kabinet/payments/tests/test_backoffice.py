@@ -156,3 +156,18 @@ def test_bad_merchant_settings_are_refused(bo, vodokanal, field, value, message)
 
 def test_another_providers_settings_are_not_found(bo, gas):
     assert bo.get(f"/backoffice/payments/merchants/{gas.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_the_list_takes_the_same_queries_however_many_payments(
+    bo, owing, make_payment, count, django_assert_num_queries
+):
+    for _ in range(count):
+        make_payment(owing, "10.00")
+    bo.get("/backoffice/payments/")
+
+    # session, user, the count, the page of payments with their accounts and providers
+    with django_assert_num_queries(4):
+        response = bo.get("/backoffice/payments/")
+
+    assert response.status_code == 200
