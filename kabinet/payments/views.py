@@ -5,6 +5,7 @@ import logging
 from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -99,7 +100,7 @@ def result_view(request: HttpRequest, order_id: str) -> HttpResponse:
     if request.method == "POST":
         return redirect("payments:result", order_id=order_id, permanent=False)
     if not request.user.is_authenticated:
-        return redirect(f"/login/?next={request.path}")
+        return redirect_to_login(request.get_full_path())
     payment = selectors.subscriber_payment(user=request.user, order_id=order_id)
     if payment is None:
         raise Http404("payment")
