@@ -19,6 +19,8 @@ install: $(STAMP)
 
 # demo (town); DEMO_BIND lets .ci/checks/demo.sh run the demo on a free port. The task worker
 # (mail, imports) and the scheduler (daily reminders) run beside the server and stop with it.
+# payments: the demo pays through the portal's own sandbox gateway (docs/payments.md).
+demo: export KABINET_PAYMENTS_SANDBOX = 1
 demo: $(STAMP)
 	$(BIN)/kabinet migrate --noinput
 	$(BIN)/kabinet seed_demo --accounts $(DEMO_ACCOUNTS)

@@ -5,6 +5,7 @@ print the same on every machine with no system packages (see docs/decisions.md).
 are in the language active when it is called.
 """
 
+import io
 import logging
 from pathlib import Path
 
@@ -147,6 +148,28 @@ def statement_pdf(*, statement: Statement, compress: bool = True) -> bytes:
         new_y="NEXT",
     )
 
+    _payment_qr(pdf, statement)
+
     _heading(pdf, _("Meter readings of the period"))
     _readings(pdf, statement)
     return bytes(pdf.output())
+
+
+def _payment_qr(pdf: FPDF, statement: Statement) -> None:
+    """The NBU payment QR code of the amount due (kabinet.payments; none without bank details)."""
+    from kabinet.payments.qr import CAPTION, account_qr_png
+
+    image = account_qr_png(account=statement.account, amount=statement.month.closing)
+    if image is None:
+        return
+    pdf.ln(2)
+    pdf.image(io.BytesIO(image), w=40, h=40)
+    pdf.set_font(FAMILY, "", 8)
+    pdf.multi_cell(
+        0,
+        4,
+        str(CAPTION),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_font(FAMILY, "", 10)

@@ -21,6 +21,7 @@ from kabinet.billing.models import Account
 from kabinet.exchange.importer import ImportSummary, billing_import
 from kabinet.metering.models import Meter, Reading
 from kabinet.metering.services import reading_submit
+from kabinet.payments.services import merchant_bank_details_ensure
 from kabinet.providers.models import Provider
 from kabinet.subscribers.models import AccountLink, User
 
@@ -29,6 +30,7 @@ from .town import (
     GAS,
     GAS_DAILY_MAX,
     SHOWCASE,
+    TEPLO,
     VODOKANAL,
     showcase_address,
     showcase_numbers,
@@ -76,6 +78,18 @@ class FreeAccount:
     surname: str
 
 
+# Made up, in the right shapes (the IBANs' check digits are valid).
+DEMO_BANK_DETAILS = {
+    VODOKANAL.code: (
+        "КП «Міськводоканал» міської ради",
+        "03327664",
+        "UA203052990000026001000000101",
+    ),
+    GAS.code: ("АТ «Міськгаз»", "03346058", "UA093052990000026001000000202"),
+    TEPLO.code: ("КП «Теплоенерго» міської ради", "05417093", "UA953052990000026001000000303"),
+}
+
+
 def demo_seed(
     *,
     accounts: int,
@@ -100,6 +114,8 @@ def demo_seed(
     linked_at = now or timezone.make_aware(dt.datetime.combine(today, dt.time(9, 0)))
     logins = demo_users_ensure(linked_at=linked_at)
     review_example_ensure(now=linked_at)
+    # payments: the bank details that receipts and the NBU payment QR code show.
+    merchant_bank_details_ensure(details=DEMO_BANK_DETAILS, now=linked_at)
     numbers = showcase_numbers()
     taken = {numbers[i] for i in DEMO_ACCOUNTS + OLENA_ACCOUNTS}
     return DemoSeedResult(

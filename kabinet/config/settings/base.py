@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "kabinet.web",
     "kabinet.backoffice",
     "kabinet.api",
+    "kabinet.payments",
     "kabinet.demo",
 ]
 
@@ -338,6 +339,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# --- payments (kabinet.payments; see docs/payments.md) ---------------------------------------
+# 1: providers without LiqPay keys pay through the portal's own sandbox gateway (demo, tests).
+PAYMENTS_SANDBOX = env_flag("KABINET_PAYMENTS_SANDBOX")
+LIQPAY_CHECKOUT_URL = "https://www.liqpay.ua/api/3/checkout"
+LIQPAY_API_URL = "https://www.liqpay.ua/api/request"
 
 # --- logging ---------------------------------------------------------------------------------
 

@@ -8,6 +8,10 @@ from .base import *  # noqa: F403
 
 if not os.environ.get("KABINET_SECRET_KEY"):
     raise ImproperlyConfigured("KABINET_SECRET_KEY must be set in production.")
+if PAYMENTS_SANDBOX:  # noqa: F405
+    raise ImproperlyConfigured(
+        "KABINET_PAYMENTS_SANDBOX=1 is for the demo and tests: payments there move no money."
+    )
 DEBUG = False
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

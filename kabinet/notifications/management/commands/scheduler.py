@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from kabinet.notifications import tasks
+from kabinet.payments import tasks as payment_tasks
 
 
 def due(*, now: dt.datetime, at: dt.time, last_run: dt.date | None) -> bool:
@@ -27,6 +28,12 @@ class Command(BaseCommand):
         parser.add_argument("--at", default="08:00", help="local time of the daily run (HH:MM)")
         parser.add_argument("--interval", type=float, default=60, help="seconds between checks")
         parser.add_argument("--once", action="store_true", help="check once and exit")
+        parser.add_argument(
+            "--payments-every",
+            type=float,
+            default=300,
+            help="seconds between the payments' runs: status of quiet orders, paperless mail",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -34,8 +41,17 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(f"--at: not a time: {options['at']!r} (HH:MM)") from None
         last_run: dt.date | None = None
+        last_payments: float | None = None
         while True:
             now = timezone.now()
+            # payments: LiqPay's callbacks get lost; orders it went quiet on are asked about.
+            if (
+                last_payments is None
+                or time.monotonic() - last_payments >= options["payments_every"]
+            ):
+                payment_tasks.payments_check_pending.enqueue()
+                payment_tasks.statements_send.enqueue()
+                last_payments = time.monotonic()
             if due(now=now, at=at, last_run=last_run):
                 today = timezone.localdate(now)
                 tasks.reminders_send.enqueue(today.isoformat())
