@@ -7,6 +7,7 @@ are in the language active when it is called.
 
 import io
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils.formats import date_format
@@ -27,6 +28,17 @@ GREY = (235, 238, 242)
 # fontTools reports every step of subsetting the font at INFO: some forty lines per PDF in the
 # server's log, saying nothing an operator needs.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
+
+
+@dataclass(frozen=True)
+class PaymentQr:
+    """A payment QR code to print under the amount due: the PNG and the line that explains it.
+
+    Made by the payments app (kabinet.payments.qr), which sits above billing.
+    """
+
+    image: bytes
+    caption: str
 
 
 def _new_document(*, title: str, subject: str, compress: bool) -> FPDF:
@@ -96,7 +108,9 @@ def _readings(pdf: FPDF, statement: Statement) -> None:
             )
 
 
-def statement_pdf(*, statement: Statement, compress: bool = True) -> bytes:
+def statement_pdf(
+    *, statement: Statement, compress: bool = True, payment_qr: PaymentQr | None = None
+) -> bytes:
     """Return the statement as a PDF document (A4). `compress=False` keeps the text readable."""
     account = statement.account
     month = statement.month
@@ -148,27 +162,22 @@ def statement_pdf(*, statement: Statement, compress: bool = True) -> bytes:
         new_y="NEXT",
     )
 
-    _payment_qr(pdf, statement)
+    if payment_qr is not None:
+        _payment_qr(pdf, payment_qr)
 
     _heading(pdf, _("Meter readings of the period"))
     _readings(pdf, statement)
     return bytes(pdf.output())
 
 
-def _payment_qr(pdf: FPDF, statement: Statement) -> None:
-    """The NBU payment QR code of the amount due (kabinet.payments; none without bank details)."""
-    from kabinet.payments.qr import CAPTION, account_qr_png
-
-    image = account_qr_png(account=statement.account, amount=statement.month.closing)
-    if image is None:
-        return
+def _payment_qr(pdf: FPDF, qr: PaymentQr) -> None:
     pdf.ln(2)
-    pdf.image(io.BytesIO(image), w=40, h=40)
+    pdf.image(io.BytesIO(qr.image), w=40, h=40)
     pdf.set_font(FAMILY, "", 8)
     pdf.multi_cell(
         0,
         4,
-        str(CAPTION),
+        qr.caption,
         new_x="LMARGIN",
         new_y="NEXT",
     )

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 
 from kabinet.billing.models import Account
 from kabinet.metering.selectors import account_statement, cabinet_cards
+from kabinet.payments.qr import account_qr_png
 from kabinet.periods import format_period
 from kabinet.subscribers.access import AccountNotAccessible, access_account, accessible_accounts
 
@@ -93,7 +94,10 @@ def statement_pdf_view(request: HttpRequest, account_id: int, period: dt.date) -
         statement = account_statement(account=account, period=period)
     except selectors.StatementNotFound:
         return _no_statement(request, account, period)
-    response = HttpResponse(statement_pdf(statement=statement), content_type="application/pdf")
+    payment_qr = account_qr_png(account=account, amount=statement.month.closing)
+    response = HttpResponse(
+        statement_pdf(statement=statement, payment_qr=payment_qr), content_type="application/pdf"
+    )
     filename = f"statement-{account.number}-{format_period(period)}.pdf"
     response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
     # A bill names the holder and the address: no shared cache keeps it.

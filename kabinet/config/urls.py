@@ -4,10 +4,10 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/v1/", include("kabinet.payments.api_urls")),  # payments: before the API's 404
+    path("api/v1/", include("kabinet.api.payments_urls")),  # payments: before the API's 404
     path("api/v1/", include("kabinet.api.urls")),
     path("cabinet/tokens/", include("kabinet.api.cabinet_urls")),  # ops: API tokens page
-    path("backoffice/payments/", include("kabinet.payments.backoffice_urls")),
+    path("backoffice/payments/", include("kabinet.backoffice.payments_urls")),
     path("backoffice/", include("kabinet.backoffice.urls")),
     path("", include("kabinet.subscribers.urls")),
     path("", include("kabinet.metering.urls")),

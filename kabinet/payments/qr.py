@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy
 
 from kabinet.billing.models import Account
+from kabinet.billing.statement_pdf import PaymentQr
 
 from . import nbu_qr, selectors
 
@@ -42,7 +43,7 @@ def account_qr_payload(*, account: Account, amount: Decimal | None) -> str | Non
     return None if transfer is None else nbu_qr.payload(transfer)
 
 
-def account_qr_png(*, account: Account, amount: Decimal | None) -> bytes | None:
-    """Return the QR code as PNG for a PDF, or None without bank details."""
+def account_qr_png(*, account: Account, amount: Decimal | None) -> PaymentQr | None:
+    """Return the QR code as PNG with its caption for a PDF, or None without bank details."""
     text = account_qr_payload(account=account, amount=amount)
-    return None if text is None else nbu_qr.png(text)
+    return None if text is None else PaymentQr(image=nbu_qr.png(text), caption=str(CAPTION))

@@ -21,11 +21,15 @@ from django.utils.translation import gettext as _
 
 from kabinet.audit.services import audit_record
 from kabinet.billing.models import Account
+from kabinet.billing.statement_pdf import statement_pdf
+from kabinet.metering.selectors import account_statement
 from kabinet.periods import format_period, period_start
 from kabinet.providers.models import Provider
+from kabinet.subscribers.access import accessible_accounts
 
 from . import liqpay, sandbox, selectors
 from .models import Merchant, PaperlessPreference, Payment, PaymentCallback, StatementMailed
+from .qr import account_qr_png
 
 logger = logging.getLogger(__name__)
 
@@ -565,9 +569,6 @@ def paperless_set(*, user, enabled: bool, language: str, now: dt.datetime) -> Pa
 def statements_send(*, now: dt.datetime) -> int:
     """Mail each opted-in subscriber the newest statement of each linked account, once per
     account and period, in their language; return how many went out."""
-    from kabinet.billing.selectors import account_statement
-    from kabinet.billing.statement_pdf import statement_pdf
-    from kabinet.subscribers.access import accessible_accounts
 
     sent = 0
     preferences = PaperlessPreference.objects.filter(
@@ -601,7 +602,12 @@ def statements_send(*, now: dt.datetime) -> int:
                         )
                         message.attach(
                             f"statement-{account.number}-{format_period(period)}.pdf",
-                            statement_pdf(statement=statement),
+                            statement_pdf(
+                                statement=statement,
+                                payment_qr=account_qr_png(
+                                    account=account, amount=statement.month.closing
+                                ),
+                            ),
                             "application/pdf",
                         )
                         message.send()

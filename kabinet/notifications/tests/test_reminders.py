@@ -170,7 +170,7 @@ def test_the_command_refuses_a_bad_date(db):
 
 
 def test_the_scheduler_queues_a_day_once_after_its_hour():
-    from kabinet.notifications.management.commands.scheduler import due
+    from kabinet.web.management.commands.scheduler import due
 
     at = dt.time(8, 0)
 

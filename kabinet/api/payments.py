@@ -17,9 +17,8 @@ from kabinet.api.errors import ApiError
 from kabinet.api.idempotency import idempotent
 from kabinet.api.views import OperatorView, SubscriberView, errors
 from kabinet.billing.models import Account
-
-from . import selectors, services
-from .export import payments_export
+from kabinet.payments import selectors, services
+from kabinet.payments.export import payments_export
 
 
 class PaymentSerializer(serializers.Serializer):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import backoffice_views as views
+from . import payments as views
 
 app_name = "payments_backoffice"
 urlpatterns = [

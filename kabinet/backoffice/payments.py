@@ -17,11 +17,10 @@ from django.views.decorators.http import require_GET
 
 from kabinet.backoffice.access import access_operator_provider, operator_providers
 from kabinet.backoffice.views import operator_view
+from kabinet.payments import selectors, services
+from kabinet.payments.export import payments_export
+from kabinet.payments.forms import MerchantForm, PaymentExportForm, PaymentFilterForm
 from kabinet.periods import period_end, period_start
-
-from . import selectors, services
-from .export import payments_export
-from .forms import MerchantForm, PaymentExportForm, PaymentFilterForm
 
 PAGE_SIZE = 50
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api
+from . import payments as api
 
 app_name = "payments_api"
 urlpatterns = [
