@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "kabinet.backoffice",
     "kabinet.api",
     "kabinet.demo",
+    "kabinet.outages",  # requests and outages (issue 14)
+    "kabinet.requests",
 ]
 
 MIDDLEWARE = [
@@ -197,6 +199,8 @@ LOCALE_PATHS: list[Path] = []  # every app keeps its own catalogue in its locale
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "media"
+# Files no URL serves (requests' attachments): read only through access-checked views.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("KABINET_PRIVATE_MEDIA_DIR", VAR_DIR / "private"))
 WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
