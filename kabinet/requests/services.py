@@ -152,7 +152,9 @@ def request_create(
         raise RequestRejected(_("Choose what the request is about."), field="kind")
     cleaned = _clean_text(text)
     files = _clean_files(uploads)
-    recent = Request.objects.filter(user=user, created_at__gt=now - dt.timedelta(hours=1)).count()
+    recent = Request.objects.filter(
+        user=user, created_at__gt=now - dt.timedelta(hours=1), created_at__lte=now
+    ).count()
     if recent >= HOURLY_LIMIT:
         raise RequestRejected(
             _(
