@@ -22,7 +22,10 @@ from .models import Outage
 
 def _render(request: HttpRequest, template: str, status: int = 200, **context) -> HttpResponse:
     return render(
-        request, f"outages/{template}", {"section": "outages", "now": timezone.now(), **context}, status=status
+        request,
+        f"outages/{template}",
+        {"section": "outages", "now": timezone.now(), **context},
+        status=status,
     )
 
 

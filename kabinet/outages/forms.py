@@ -62,9 +62,7 @@ class OutageUpdateForm(forms.Form):
         max_length=2000,
         help_text=_("For example: extended to 18:00; restored."),
     )
-    ends_at = forms.DateTimeField(
-        label=_("New end"), widget=DateTimeInput, required=False
-    )
+    ends_at = forms.DateTimeField(label=_("New end"), widget=DateTimeInput, required=False)
     restored = forms.BooleanField(label=_("The service is restored"), required=False)
 
 

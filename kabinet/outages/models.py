@@ -70,7 +70,9 @@ class OutageStreet(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(house_from__isnull=True, house_to__isnull=True)
-                | Q(house_from__isnull=False, house_to__isnull=False, house_to__gte=F("house_from")),
+                | Q(
+                    house_from__isnull=False, house_to__isnull=False, house_to__gte=F("house_from")
+                ),
                 name="outage_street_range_ordered",
             ),
             models.CheckConstraint(

@@ -43,9 +43,11 @@ def covers(*, house_from: int | None, house_to: int | None, side: str, house: st
 
 def shown_condition(*, now: dt.datetime, prefix: str = "") -> Q:
     """Outages worth showing at `now`: not restored, not over, starting within the horizon."""
-    return Q(**{f"{prefix}restored_at__isnull": True}) & (
-        Q(**{f"{prefix}ends_at__isnull": True}) | Q(**{f"{prefix}ends_at__gt": now})
-    ) & Q(**{f"{prefix}starts_at__lte": now + PLANNED_HORIZON})
+    return (
+        Q(**{f"{prefix}restored_at__isnull": True})
+        & (Q(**{f"{prefix}ends_at__isnull": True}) | Q(**{f"{prefix}ends_at__gt": now}))
+        & Q(**{f"{prefix}starts_at__lte": now + PLANNED_HORIZON})
+    )
 
 
 @dataclass(frozen=True)
@@ -199,7 +201,9 @@ def public_outages(*, now: dt.datetime, street: str = "") -> PublicOutages:
     matched: list[str] = []
     key = fold_street(street) if street else ""
     if street:
-        names = StreetName.objects.filter(name_key__contains=key) if key else StreetName.objects.none()
+        names = (
+            StreetName.objects.filter(name_key__contains=key) if key else StreetName.objects.none()
+        )
         street_ids = names.values("street_id")
         outages = outages.filter(streets__street_id__in=street_ids).distinct()
         matched = sorted(

@@ -171,4 +171,3 @@ class ReplyView(RequestDetailView):
             raise _rejected(rejected) from None
         item.refresh_from_db()
         return Response(RequestDetailOut(item).data, status=status.HTTP_201_CREATED)
-

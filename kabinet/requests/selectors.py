@@ -168,9 +168,7 @@ def request_audit(*, request: Request) -> list:
     from kabinet.audit.models import AuditEntry
 
     return list(
-        AuditEntry.objects.filter(
-            target_type=Request._meta.label_lower, target_id=str(request.pk)
-        )
+        AuditEntry.objects.filter(target_type=Request._meta.label_lower, target_id=str(request.pk))
         .select_related("actor")
         .order_by("at", "pk")
     )

@@ -52,9 +52,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
         form = RequestForm(request.POST, request.FILES, accounts=accounts, kinds=kinds)
         if form.is_valid():
             try:
-                account = access_account(
-                    user=request.user, account_id=form.cleaned_data["account"]
-                )
+                account = access_account(user=request.user, account_id=form.cleaned_data["account"])
                 filed = services.request_create(
                     user=request.user,
                     account=account,
