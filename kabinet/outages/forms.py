@@ -1,5 +1,7 @@
 """Forms of outages: the operator's outage and its streets, updates, the subscriber's opt-in."""
 
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +31,9 @@ class OutageForm(forms.Form):
 
     def __init__(self, *args, providers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["provider"].choices = [(p.pk, p.name) for p in providers]
+        cast(forms.ChoiceField, self.fields["provider"]).choices = [
+            (p.pk, p.name) for p in providers
+        ]
         for row in range(1, STREET_ROWS + 1):
             self.fields[f"street_{row}"] = forms.CharField(
                 label=_("Street %(row)s") % {"row": row},

@@ -131,9 +131,12 @@ def outage_publish(
     for item in streets:
         if item.street.provider_id != provider.pk:
             raise OutageRejected(_("The street belongs to another provider."), field="street")
-        if item.house_from is not None and item.house_to is not None:
-            if item.house_to < item.house_from:
-                raise OutageRejected(_("The house range runs backwards."), field="houses")
+        if (
+            item.house_from is not None
+            and item.house_to is not None
+            and item.house_to < item.house_from
+        ):
+            raise OutageRejected(_("The house range runs backwards."), field="houses")
         OutageStreet.objects.create(
             outage=outage,
             street=item.street,

@@ -8,9 +8,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from . import selectors, services
@@ -116,12 +115,14 @@ class OutageFeed(Feed):
 @login_required
 def outage_mail_settings(request: HttpRequest) -> HttpResponse:
     """Opt in to (or out of) mail about outages at the addresses of one's accounts."""
-    current = OutageSubscription.objects.filter(user=request.user).first()
+    user = request.user
+    assert user.is_authenticated
+    current = OutageSubscription.objects.filter(user=user).first()
     if request.method == "POST":
         form = OutageMailForm(request.POST)
         if form.is_valid():
             saved = services.outage_subscription_save(
-                user=request.user,
+                user=user,
                 enabled=form.cleaned_data["enabled"],
                 language=form.cleaned_data["language"],
                 now=timezone.now(),

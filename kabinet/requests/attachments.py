@@ -101,10 +101,7 @@ def attachment_clean(*, name: str, data: bytes) -> CleanFile:
         raise AttachmentRejected(
             _("“%(name)s” is not a photo (JPEG, PNG) or a PDF.") % {"name": shown}
         )
-    if content_type == PDF:
-        content = data
-    else:
-        content = _reencode(data, content_type, shown)
+    content = data if content_type == PDF else _reencode(data, content_type, shown)
     stem = PurePath(shown).stem[:60] or "file"
     return CleanFile(
         name=f"{stem}.{EXTENSIONS[content_type]}", content_type=content_type, content=content

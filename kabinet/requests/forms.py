@@ -1,5 +1,7 @@
 """Forms of requests: field names `account`, `kind`, `text`, `attachment` are the interface."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -55,7 +57,7 @@ class RequestForm(forms.Form):
         self.fields["account"].widget.choices = [
             (a.pk, f"{a.provider.name}: {a.number}") for a in accounts
         ]
-        self.fields["kind"].choices = kinds
+        cast(forms.ChoiceField, self.fields["kind"]).choices = kinds
 
 
 class ReplyForm(forms.Form):
@@ -84,7 +86,7 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, kinds, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", _("All kinds")), *kinds]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [("", _("All kinds")), *kinds]
 
 
 class AnswerForm(forms.Form):
@@ -109,4 +111,4 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, operators, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = [("", _("Nobody")), *operators]
+        cast(forms.ChoiceField, self.fields["assignee"]).choices = [("", _("Nobody")), *operators]

@@ -13,7 +13,7 @@ class PrivateStorage(FileSystemStorage):
 
     @property
     def base_location(self):  # type: ignore[override]
-        return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
+        return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)  # type: ignore[attr-defined]
 
     @property
     def location(self):  # type: ignore[override]

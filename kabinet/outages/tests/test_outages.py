@@ -13,22 +13,6 @@ from kabinet.outages import selectors, services
 from kabinet.outages.models import Outage, OutageMailSent
 from kabinet.requests import services as request_services
 from kabinet.requests.models import Message, Request
-from kabinet.requests.tests.conftest import (  # noqa: F401  (fixtures)
-    account,
-    client,
-    fresh_cache,
-    gas,
-    gas_operator,
-    in_english,
-    link,
-    operator,
-    other_account,
-    other_subscriber,
-    private_media,
-    street,
-    subscriber,
-    vodokanal,
-)
 
 KYIV = ZoneInfo("Europe/Kyiv")
 
