@@ -24,6 +24,7 @@ from kabinet.metering.services import reading_submit
 from kabinet.providers.models import Provider
 from kabinet.subscribers.models import AccountLink, User
 
+from .requests_demo import requests_and_outages_ensure
 from .town import (
     FILE_KINDS,
     GAS,
@@ -100,6 +101,7 @@ def demo_seed(
     linked_at = now or timezone.make_aware(dt.datetime.combine(today, dt.time(9, 0)))
     logins = demo_users_ensure(linked_at=linked_at)
     review_example_ensure(now=linked_at)
+    requests_and_outages_ensure(now=linked_at)
     numbers = showcase_numbers()
     taken = {numbers[i] for i in DEMO_ACCOUNTS + OLENA_ACCOUNTS}
     return DemoSeedResult(
