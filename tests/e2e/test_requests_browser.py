@@ -26,7 +26,7 @@ def _photo() -> bytes:
 
 @pytest.fixture
 def town(transactional_db, django_user_model, make_provider, make_street, make_account):
-    """Olena at вул. Шевченка 12 (once Леніна), Petro at no. 40, and the water utility's operator."""
+    """Olena at вул. Шевченка 12 (once Леніна), Petro at no. 40, the water utility's operator."""
     from allauth.account.models import EmailAddress
     from django.utils import timezone
 
