@@ -37,7 +37,8 @@ class RequestOut(serializers.Serializer):
     provider = serializers.CharField(source="provider.code")
     kind = serializers.CharField()
     kind_name = serializers.CharField()
-    status = serializers.ChoiceField(choices=Request.Status.choices)
+    # A plain string in the schema: an enum named "status" would collide with the imports' one.
+    status = serializers.CharField(help_text="new, in_progress, answered or closed")
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
