@@ -150,8 +150,8 @@ def test_cabinet_takes_the_same_number_of_queries_for_1_and_5_accounts_with_10_y
         make_history(account, years=10)
         link(subscriber, account)
 
-    # session, user, the accounts, their balances, this period's readings
-    with django_assert_num_queries(5):
+    # session, user, the accounts, their balances, this period's readings, the outage banner
+    with django_assert_num_queries(6):
         response = signed_in.get("/cabinet/", **UK)
 
     assert response.status_code == 200
