@@ -2,7 +2,7 @@
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -127,9 +127,7 @@ def subscriber_outages(
         known = found.get(outage_id)
         if known is not None:
             if account_pk not in known.account_ids:
-                found[outage_id] = BannerOutage(
-                    **{**known.__dict__, "account_ids": (*known.account_ids, account_pk)}
-                )
+                found[outage_id] = replace(known, account_ids=(*known.account_ids, account_pk))
             continue
         found[outage_id] = BannerOutage(
             outage_id=outage_id,
