@@ -10,8 +10,13 @@ import warnings
 from dataclasses import dataclass
 from pathlib import PurePath
 
+import pillow_heif
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
+
+# HEIC, an iPhone's default, read through libheif (pillow-heif); kept as JPEG, which every
+# browser shows.
+pillow_heif.register_heif_opener()
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_FILES = 3
@@ -22,7 +27,10 @@ MAX_PIXELS = 60_000_000
 JPEG = "image/jpeg"
 PNG = "image/png"
 PDF = "application/pdf"
+HEIC = "image/heic"
 EXTENSIONS = {JPEG: "jpg", PNG: "png", PDF: "pdf"}
+# The brands of an ISO media file's `ftyp` box that mean a HEIF/HEIC still image.
+HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
 
 
 class AttachmentRejected(Exception):
@@ -41,13 +49,15 @@ class CleanFile:
 
 
 def sniff(head: bytes) -> str | None:
-    """Return the type the first bytes announce (JPEG, PNG or PDF), or None."""
+    """Return the type the first bytes announce (JPEG, PNG, HEIC or PDF), or None."""
     if head.startswith(b"\xff\xd8\xff"):
         return JPEG
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return PNG
     if head.startswith(b"%PDF-"):
         return PDF
+    if head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS:
+        return HEIC
     return None
 
 
@@ -75,7 +85,7 @@ def _reencode(data: bytes, content_type: str, shown: str) -> bytes:
                 _("“%(name)s” is damaged or not really a picture.") % {"name": shown}
             ) from None
     out = io.BytesIO()
-    if content_type == JPEG:
+    if content_type in (JPEG, HEIC):
         if image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
         # No exif= argument: the new file carries no EXIF, GPS or maker notes.
@@ -102,7 +112,6 @@ def attachment_clean(*, name: str, data: bytes) -> CleanFile:
             _("“%(name)s” is not a photo (JPEG, PNG) or a PDF.") % {"name": shown}
         )
     content = data if content_type == PDF else _reencode(data, content_type, shown)
+    kept = JPEG if content_type == HEIC else content_type
     stem = PurePath(shown).stem[:60] or "file"
-    return CleanFile(
-        name=f"{stem}.{EXTENSIONS[content_type]}", content_type=content_type, content=content
-    )
+    return CleanFile(name=f"{stem}.{EXTENSIONS[kept]}", content_type=kept, content=content)

@@ -9,7 +9,7 @@ from .attachments import MAX_BYTES
 from .models import Request
 from .services import Upload
 
-ACCEPT = "image/jpeg,image/png,application/pdf,.jpg,.jpeg,.png,.pdf"
+ACCEPT = "image/jpeg,image/png,image/heic,application/pdf,.jpg,.jpeg,.png,.heic,.pdf"
 
 
 class MultipleFileInput(forms.ClearableFileInput):

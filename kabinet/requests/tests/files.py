@@ -41,3 +41,16 @@ def png_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
     return (
         b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
     )
+
+
+def heic_with_exif() -> bytes:
+    """An iPhone-style HEIC photo with EXIF (pillow-heif encodes it through libheif)."""
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    image = Image.new("RGB", (64, 48), (30, 160, 60))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    out = io.BytesIO()
+    image.save(out, format="HEIF", exif=exif.tobytes())
+    return out.getvalue()

@@ -455,3 +455,23 @@ def test_the_operator_downloads_an_attachment_of_their_provider_only(
     assert client.get(f"/backoffice/requests/files/{attachment.pk}/").status_code == 200
     client.force_login(gas_operator)
     assert client.get(f"/backoffice/requests/files/{attachment.pk}/").status_code == 404
+
+
+def test_a_heic_photo_is_kept_as_a_jpeg_without_exif(account, subscriber):
+    from .files import heic_with_exif
+
+    services.request_create(
+        user=subscriber,
+        account=account,
+        kind="leak",
+        text="Photo from an iPhone",
+        uploads=[services.Upload(name="IMG_0042.HEIC", data=heic_with_exif())],
+        language="en",
+        now=timezone.now(),
+    )
+
+    attachment = Attachment.objects.get()
+    kept = attachment.file.read()
+    assert (attachment.content_type, attachment.name) == ("image/jpeg", "IMG_0042.jpg")
+    assert Image.open(io.BytesIO(kept)).format == "JPEG"
+    assert b"PhoneMaker" not in kept
