@@ -57,6 +57,7 @@ class OutageListView(generics.GenericAPIView):
         auth=[],
     )
     def get(self, request):
-        street = request.query_params.get("street", "")[:100].strip()
+        # A NUL cannot be searched for (PostgreSQL refuses it in a string): it matches nothing.
+        street = request.query_params.get("street", "")[:100].replace("\x00", "").strip()
         found = selectors.public_outages(now=timezone.now(), street=street)
         return Response([outage_json(outage) for outage in found.outages])

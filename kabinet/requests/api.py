@@ -150,6 +150,7 @@ class RequestDetailView(SubscriberView):
 
 class ReplyView(RequestDetailView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
+    http_method_names = ["post", "options"]
 
     @extend_schema(
         summary="Reply to one of your requests, with files if need be",
