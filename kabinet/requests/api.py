@@ -36,7 +36,7 @@ class RequestOut(serializers.Serializer):
     account = serializers.CharField(source="account.number")
     provider = serializers.CharField(source="provider.code")
     kind = serializers.CharField()
-    kind_name = serializers.CharField()
+    kind_name = serializers.CharField(source="kind_label")
     # A plain string in the schema: an enum named "status" would collide with the imports' one.
     status = serializers.CharField(help_text="new, in_progress, answered or closed")
     created_at = serializers.DateTimeField()

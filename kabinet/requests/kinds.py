@@ -32,3 +32,14 @@ class Kind:
     code: str
     name: str
     due_hours: int
+    # The provider named it itself (kept with each request as typed); otherwise the default's
+    # name is shown, in the reader's language.
+    own_name: bool = False
+
+
+def default_label(code: str) -> str:
+    """The default kind's name in the active language, or the code for a kind of one's own."""
+    for default in DEFAULT_KINDS:
+        if default.code == code:
+            return str(default.name)
+    return code

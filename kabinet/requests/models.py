@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .kinds import default_label
+
 
 class PrivateStorage(FileSystemStorage):
     """Files no URL serves: attachments are read only through access-checked views.
@@ -83,6 +85,7 @@ class Request(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="requests"
     )
     kind = models.SlugField(_("kind"), max_length=30)
+    # Only a provider's own name of the kind; a default kind is named in the reader's language.
     kind_name = models.CharField(_("kind"), max_length=100, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.NEW
@@ -135,6 +138,10 @@ class Request(models.Model):
 
     def __str__(self) -> str:
         return self.number or f"#{self.pk}"
+
+    @property
+    def kind_label(self) -> str:
+        return self.kind_name or default_label(self.kind)
 
     @property
     def is_open(self) -> bool:

@@ -25,11 +25,14 @@ def provider_kinds(*, provider: Provider, enabled_only: bool = True) -> list[Kin
             kinds.append((position, Kind(default.code, str(default.name), default.due_hours)))
         elif row.enabled or not enabled_only:
             kinds.append(
-                (row.position, Kind(row.code, row.name or str(default.name), row.due_hours))
+                (
+                    row.position,
+                    Kind(row.code, row.name or str(default.name), row.due_hours, bool(row.name)),
+                )
             )
     for row in rows.values():
         if row.enabled or not enabled_only:
-            kinds.append((row.position, Kind(row.code, row.name or row.code, row.due_hours)))
+            kinds.append((row.position, Kind(row.code, row.name or row.code, row.due_hours, True)))
     return [kind for _position, kind in sorted(kinds, key=lambda item: item[0])]
 
 

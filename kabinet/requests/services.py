@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import formats, timezone, translation
@@ -152,6 +153,8 @@ def request_create(
         raise RequestRejected(_("Choose what the request is about."), field="kind")
     cleaned = _clean_text(text)
     files = _clean_files(uploads)
+    # The subscriber's row, locked: two requests sent at once are counted one after the other.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     recent = Request.objects.filter(
         user=user, created_at__gt=now - dt.timedelta(hours=1), created_at__lte=now
     ).count()
@@ -169,7 +172,7 @@ def request_create(
         account=account,
         user=user,
         kind=chosen.code,
-        kind_name=chosen.name[:100],
+        kind_name=chosen.name[:100] if chosen.own_name else "",
         language=language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
         created_at=now,
         updated_at=now,

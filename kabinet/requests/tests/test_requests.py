@@ -475,3 +475,18 @@ def test_a_heic_photo_is_kept_as_a_jpeg_without_exif(account, subscriber):
     assert (attachment.content_type, attachment.name) == ("image/jpeg", "IMG_0042.jpg")
     assert Image.open(io.BytesIO(kept)).format == "JPEG"
     assert b"PhoneMaker" not in kept
+
+
+def test_a_default_kind_is_named_in_the_readers_language_and_an_own_one_as_typed(
+    client, account, subscriber, operator, vodokanal
+):
+    RequestKind.objects.create(provider=vodokanal, code="sewer", name="Каналізація", due_hours=6)
+    leak = _make(account, subscriber, kind="leak")
+    sewer = _make(account, subscriber, kind="sewer")
+    client.force_login(operator)
+
+    queue = client.get("/backoffice/requests/", HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+
+    assert (leak.kind_name, sewer.kind_name) == ("", "Каналізація")
+    assert "Протікання або аварія" in queue
+    assert "Каналізація" in queue
