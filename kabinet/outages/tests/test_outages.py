@@ -417,3 +417,34 @@ def test_the_opt_in_page_saves_the_wish(client, subscriber):
     assert response.status_code == 302
     assert subscriber.outage_subscription.enabled
     assert subscriber.outage_subscription.language == "ru"
+
+
+@pytest.mark.parametrize("outages", [1, 8])
+def test_the_outage_lists_take_the_same_number_of_queries_however_many(
+    client, operator, street, vodokanal, outages, django_assert_num_queries
+):
+    for _ in range(outages):
+        outage = _publish(vodokanal, street)
+        services.outage_update(
+            outage=outage,
+            operator=operator,
+            text="Later",
+            ends_at=None,
+            restored=False,
+            now=timezone.now(),
+        )
+
+    # outages, their streets, their updates
+    with django_assert_num_queries(3):
+        public = client.get("/outages/")
+    # the same, plus the names that matched the search
+    with django_assert_num_queries(4):
+        found = client.get("/outages/", {"street": "Леніна"})
+    client.force_login(operator)
+    # session, user, the operator's providers (form), the page's count, outages, their streets
+    with django_assert_num_queries(6):
+        listed = client.get("/backoffice/outages/")
+
+    assert public.content.decode().count('class="card outage-card') == outages
+    assert found.content.decode().count('class="card outage-card') == outages
+    assert listed.status_code == 200
