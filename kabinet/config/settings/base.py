@@ -200,7 +200,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "media"
 # Files no URL serves (requests' attachments): read only through access-checked views.
-PRIVATE_MEDIA_ROOT = Path(os.environ.get("KABINET_PRIVATE_MEDIA_DIR", VAR_DIR / "private"))
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("KABINET_PRIVATE_MEDIA_DIR") or VAR_DIR / "private")
 WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -448,3 +448,17 @@ def test_the_outage_lists_take_the_same_number_of_queries_however_many(
     assert public.content.decode().count('class="card outage-card') == outages
     assert found.content.decode().count('class="card outage-card') == outages
     assert listed.status_code == 200
+
+
+def test_the_outage_mail_command_sends_what_is_due(street, opted_in):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _publish(street.provider, street, kind="emergency")
+    out = StringIO()
+
+    call_command("outage_mail", stdout=out)
+
+    assert out.getvalue().strip() == "1 mail(s) sent"
+    assert mail.outbox[0].to == ["olena@example.com"]
