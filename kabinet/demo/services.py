@@ -25,6 +25,7 @@ from kabinet.payments.services import merchant_bank_details_ensure
 from kabinet.providers.models import Provider
 from kabinet.subscribers.models import AccountLink, User
 
+from .requests_demo import requests_and_outages_ensure
 from .town import (
     FILE_KINDS,
     GAS,
@@ -116,6 +117,7 @@ def demo_seed(
     review_example_ensure(now=linked_at)
     # payments: the bank details that receipts and the NBU payment QR code show.
     merchant_bank_details_ensure(details=DEMO_BANK_DETAILS, now=linked_at)
+    requests_and_outages_ensure(now=linked_at)
     numbers = showcase_numbers()
     taken = {numbers[i] for i in DEMO_ACCOUNTS + OLENA_ACCOUNTS}
     return DemoSeedResult(

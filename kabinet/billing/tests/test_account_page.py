@@ -182,8 +182,9 @@ def test_the_account_page_takes_the_same_number_of_queries_however_long_the_hist
     make_history(owing_account, years=years, last=dt.date(2026, 9, 1))
 
     # session, user, the account, its periods, the year's rows, the meter panels (meters and
-    # tariffs), the reminder link's nothing, the payments awaiting confirmation (kabinet.payments)
-    with django_assert_num_queries(8):
+    # tariffs), the reminder link's nothing, the payments awaiting confirmation (kabinet.payments),
+    # the outage banner (kabinet.outages)
+    with django_assert_num_queries(9):
         response = signed_in.get(page_url(owing_account), **UK)
 
     assert response.status_code == 200

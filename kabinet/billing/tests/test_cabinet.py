@@ -152,8 +152,8 @@ def test_cabinet_takes_the_same_number_of_queries_for_1_and_5_accounts_with_10_y
         link(subscriber, account)
 
     # session, user, the accounts, their balances, this period's readings, the payments awaiting
-    # confirmation (kabinet.payments)
-    with django_assert_num_queries(6):
+    # confirmation (kabinet.payments), the outage banner (kabinet.outages)
+    with django_assert_num_queries(7):
         response = signed_in.get("/cabinet/", **UK)
 
     assert response.status_code == 200

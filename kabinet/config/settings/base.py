@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "kabinet.api",
     "kabinet.payments",
     "kabinet.demo",
+    "kabinet.outages",  # requests and outages (issue 14)
+    "kabinet.requests",
 ]
 
 MIDDLEWARE = [
@@ -198,6 +200,8 @@ LOCALE_PATHS: list[Path] = []  # every app keeps its own catalogue in its locale
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "media"
+# Files no URL serves (requests' attachments): read only through access-checked views.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("KABINET_PRIVATE_MEDIA_DIR") or VAR_DIR / "private")
 WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

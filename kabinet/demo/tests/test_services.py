@@ -142,3 +142,20 @@ def test_the_operator_finds_olenas_confirmed_reading_waiting_for_review(seeded, 
     demo_seed(accounts=40, today=TODAY, directory=tmp_path / "town")
 
     assert list(Reading.objects.filter(status=Reading.Status.REVIEW)) == [reading]
+
+
+def test_the_demo_has_outages_and_requests_to_show(seeded):
+    from kabinet.outages.models import Outage
+    from kabinet.outages.selectors import subscriber_outages
+    from kabinet.requests.models import Message, Request
+
+    linked_at = dt.datetime(2026, 11, 28, 9, tzinfo=dt.UTC)
+    demo = User.objects.get(username="demo")
+    olena = User.objects.get(username="olena")
+
+    assert Outage.objects.count() == 2
+    assert subscriber_outages(user=demo, now=linked_at)
+    assert subscriber_outages(user=olena, now=linked_at)
+    no_water = Request.objects.get(user=demo)
+    assert no_water.messages.filter(author_kind=Message.Author.AUTOMATIC).exists()
+    assert Request.objects.get(user=olena).status == Request.Status.ANSWERED

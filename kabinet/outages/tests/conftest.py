@@ -1,0 +1,3 @@
+"""The shared fixtures of requests and outages."""
+
+from kabinet.requests.tests.fixtures import *  # noqa: F403
