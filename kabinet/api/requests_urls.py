@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api
+from kabinet.api import requests as api
 
 app_name = "requests_api"
 urlpatterns = [

@@ -9,9 +9,8 @@ from rest_framework.response import Response
 
 from kabinet.api.throttles import ClientRateThrottle
 from kabinet.api.views import errors
-
-from . import selectors
-from .views import outage_json
+from kabinet.outages import selectors
+from kabinet.outages.views import outage_json
 
 
 class OutageStreetOut(serializers.Serializer):

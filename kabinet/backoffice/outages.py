@@ -13,11 +13,10 @@ from kabinet.backoffice.access import (
     access_operator_provider,
     operator_providers,
 )
-from kabinet.requests.backoffice_views import operator_page
-
-from . import selectors, services
-from .forms import STREET_ROWS, OutageForm, OutageUpdateForm
-from .models import Outage
+from kabinet.backoffice.requests import operator_page
+from kabinet.outages import selectors, services
+from kabinet.outages.forms import STREET_ROWS, OutageForm, OutageUpdateForm
+from kabinet.outages.models import Outage
 
 
 def _render(request: HttpRequest, template: str, status: int = 200, **context) -> HttpResponse:

@@ -16,10 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kabinet.backoffice.access import is_operator, operator_providers
-
-from . import selectors, services
-from .forms import AnswerForm, AssignForm, NoteForm, QueueFilterForm, uploads_of
-from .views import attachment_response
+from kabinet.requests import selectors, services
+from kabinet.requests.forms import AnswerForm, AssignForm, NoteForm, QueueFilterForm, uploads_of
+from kabinet.requests.views import attachment_response
 
 PAGE_SIZE = 50
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api
+from kabinet.api import outages as api
 
 app_name = "outages_api"
 urlpatterns = [

@@ -9,11 +9,10 @@ from rest_framework.response import Response
 
 from kabinet.api.errors import ApiError
 from kabinet.api.views import SubscriberView, errors
+from kabinet.requests import selectors, services
+from kabinet.requests.attachments import MAX_BYTES
+from kabinet.requests.models import Request
 from kabinet.subscribers.access import AccountNotAccessible, access_account
-
-from . import selectors, services
-from .attachments import MAX_BYTES
-from .models import Request
 
 
 class AttachmentOut(serializers.Serializer):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import backoffice_views as views
+from kabinet.backoffice import outages as views
 
 app_name = "outages_backoffice"
 urlpatterns = [

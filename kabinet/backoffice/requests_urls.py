@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import backoffice_views as views
+from kabinet.backoffice import requests as views
 
 app_name = "requests_backoffice"
 urlpatterns = [
