@@ -1,6 +1,7 @@
 """Writes of readings: a subscriber's, an operator's or an integrator's reading of a meter."""
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -12,9 +13,11 @@ from kabinet.billing.models import Account
 
 from .models import Meter, Reading
 from .submission import (
+    Evaluation,
     ReadingNeedsConfirmation,
     ReadingRejected,
     evaluate,
+    evaluate_zones,
 )
 
 __all__ = [
@@ -37,6 +40,9 @@ class ReadingSubmitted:
     `replaced`: it took the place of another value for the same day (kept in the audit trail).
     `unchanged`: the same value was already stored for that day (a double click, a re-sent
     form); nothing was written.
+    `zones`: a multi-zone meter's event, one result per zone in the meter's order; `reading`
+    is then the first zone's, `consumption` the total, `replaced` true when any zone's was,
+    `unchanged` when every zone's was.
     """
 
     reading: Reading
@@ -45,12 +51,15 @@ class ReadingSubmitted:
     replaced: bool = False
     unchanged: bool = False
     warnings: list[str] = field(default_factory=list)
+    zones: list["ReadingSubmitted"] = field(default_factory=list)
 
 
 def _audit_values(reading: Reading) -> dict[str, str]:
+    zone = {"zone": reading.zone} if reading.zone else {}
     return {
         "meter": reading.meter.serial,
         "date": reading.reading_date.isoformat(),
+        **zone,
         "value": format(reading.value.quantize(Decimal(1).scaleb(-reading.meter.decimals)), "f"),
         "source": reading.source,
         "status": reading.status,
@@ -60,7 +69,8 @@ def _audit_values(reading: Reading) -> dict[str, str]:
 def reading_submit(
     *,
     meter: Meter,
-    value: Decimal | str,
+    value: Decimal | str | None = None,
+    values: Mapping[str, Decimal | str] | None = None,
     reading_date: dt.date,
     source: str,
     submitted_by,
@@ -68,13 +78,17 @@ def reading_submit(
     confirm_implausible: bool = False,
     confirm_wrap: bool = False,
 ) -> ReadingSubmitted:
-    """Store a reading of `meter` on `reading_date`; one per meter and day.
+    """Store a reading of `meter` on `reading_date`; one per meter, day and zone.
 
-    A new value for a day that has one replaces it (the old one goes to the audit trail); the
-    same value again changes nothing. Raises ReadingRejected, or ReadingNeedsConfirmation when
-    the value needs the subscriber's confirmation (`confirm_wrap`, `confirm_implausible`).
-    Access control is the caller's.
+    `value` for a single-zone meter; `values` (zone -> value) for a multi-zone one, stored as
+    one event: every zone passes every rule or nothing is stored. A new value for a day that
+    has one replaces it (the old one goes to the audit trail); the same value again changes
+    nothing. Raises ReadingRejected, or ReadingNeedsConfirmation when the value needs the
+    subscriber's confirmation (`confirm_wrap`, `confirm_implausible`). Access control is the
+    caller's.
     """
+    if (value is None) == (values is None):
+        raise ValueError("give either value or values")
     if source not in Reading.Source.values:
         raise ValueError(f"unknown reading source {source!r}")
     today = timezone.localdate(now)
@@ -86,6 +100,7 @@ def reading_submit(
                 return _submit_locked(
                     meter=meter,
                     value=value,
+                    values=values,
                     reading_date=reading_date,
                     source=source,
                     submitted_by=submitted_by,
@@ -121,7 +136,8 @@ def _lock(meter: Meter) -> Meter:
 def _submit_locked(
     *,
     meter: Meter,
-    value: Decimal | str,
+    value: Decimal | str | None,
+    values: Mapping[str, Decimal | str] | None,
     reading_date: dt.date,
     source: str,
     submitted_by,
@@ -133,15 +149,49 @@ def _submit_locked(
     # Locking the meter row serialises submissions for one meter: the second waits, then
     # sees the first one's reading.
     meter = _lock(meter)
-    evaluation = evaluate(
+    if values is None:
+        assert value is not None
+        evaluation = evaluate(
+            meter=meter,
+            value=value,
+            reading_date=reading_date,
+            source=source,
+            today=today,
+            confirm_implausible=confirm_implausible,
+            confirm_wrap=confirm_wrap,
+        )
+        return _store(evaluation=evaluation, source=source, submitted_by=submitted_by, now=now)
+    evaluations = evaluate_zones(
         meter=meter,
-        value=value,
+        values=values,
         reading_date=reading_date,
         source=source,
         today=today,
         confirm_implausible=confirm_implausible,
         confirm_wrap=confirm_wrap,
     )
+    results = [
+        _store(evaluation=evaluation, source=source, submitted_by=submitted_by, now=now)
+        for evaluation in evaluations
+    ]
+    used = [result.consumption for result in results]
+    return ReadingSubmitted(
+        reading=results[0].reading,
+        consumption=None if None in used else sum(used, Decimal(0)),  # type: ignore[arg-type]
+        period=results[0].period,
+        replaced=any(result.replaced for result in results),
+        unchanged=all(result.unchanged for result in results),
+        # The meter's warnings (verification) are the same for every zone.
+        warnings=results[0].warnings,
+        zones=results,
+    )
+
+
+def _store(
+    *, evaluation: Evaluation, source: str, submitted_by, now: dt.datetime
+) -> ReadingSubmitted:
+    meter = evaluation.meter
+    reading_date = evaluation.reading_date
     provider = meter.account.provider
     existing = evaluation.same_day
     if evaluation.unchanged:
@@ -179,6 +229,7 @@ def _submit_locked(
         reading = Reading(
             meter=meter,
             reading_date=reading_date,
+            zone=evaluation.zone,
             value=evaluation.value,
             source=source,
             status=evaluation.status,
