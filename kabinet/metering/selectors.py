@@ -166,6 +166,33 @@ def meter_panels(*, account: Account, today: dt.date) -> list[MeterPanel]:
     ]
 
 
+def meter_panel(*, meter: Meter, today: dt.date) -> MeterPanel:
+    """Return one meter's panel without its tariff (a reminder link's page; two queries at most).
+
+    `meter` comes with its account and provider loaded.
+    """
+    last = (
+        Reading.objects.filter(meter=meter)
+        .order_by("-reading_date")
+        .values_list("reading_date", "value")
+        .first()
+    )
+    zoned = last_zone_values(meters=[meter]) if meter.zones > 1 else {}
+    provider = meter.account.provider
+    return MeterPanel(
+        meter=meter,
+        last_date=last[0] if last else None,
+        last_value=last[1] if last else None,
+        verification_overdue=bool(meter.verify_by_date and meter.verify_by_date < today),
+        tariff=None,
+        period=windows.reading_period(reading_date=today, cutoff=provider.cutoff),
+        window=window_info(provider=provider, today=today),
+        zones=[(zone, zoned.get((meter.pk, zone)), None) for zone in meter_zones(meter.zones)]
+        if meter.zones > 1
+        else [],
+    )
+
+
 def last_zone_values(*, meters: list[Meter]) -> dict[tuple[int, str], Decimal]:
     """Return each zone's value on its meter's last reading day, by (meter id, zone).
 

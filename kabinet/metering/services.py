@@ -174,10 +174,10 @@ def _submit_locked(
         _store(evaluation=evaluation, source=source, submitted_by=submitted_by, now=now)
         for evaluation in evaluations
     ]
-    used = [result.consumption for result in results]
+    used = [result.consumption for result in results if result.consumption is not None]
     return ReadingSubmitted(
         reading=results[0].reading,
-        consumption=None if None in used else sum(used, Decimal(0)),  # type: ignore[arg-type]
+        consumption=sum(used, Decimal(0)) if len(used) == len(results) else None,
         period=results[0].period,
         replaced=any(result.replaced for result in results),
         unchanged=all(result.unchanged for result in results),
