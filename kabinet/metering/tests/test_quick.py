@@ -110,11 +110,15 @@ def test_two_letters_are_refused_before_anything_is_looked_up(client, home):
 def test_an_unknown_account_and_wrong_letters_get_the_same_page_and_queries(client, home):
     with CaptureQueriesContext(connection) as unknown_queries:
         unknown = check(client, account="7700999", surname="Кол")
+    cache.clear()  # each attempt the first failure of its windows
     with CaptureQueriesContext(connection) as wrong_queries:
         wrong = check(client, surname="Кол")
 
     def shape(queries):
-        return [q["sql"].replace("7700999", "7700123") for q in queries.captured_queries]
+        return [
+            re.sub(r"[0-9a-f]{32}", "KEY", q["sql"].replace("7700999", "7700123"))
+            for q in queries.captured_queries
+        ]
 
     assert unknown.status_code == wrong.status_code == 200
     assert without_tokens(unknown).replace("7700999", "7700123") == without_tokens(wrong)
