@@ -115,9 +115,11 @@ def test_an_unknown_account_and_wrong_letters_get_the_same_page_and_queries(clie
         wrong = check(client, surname="Кол")
 
     def shape(queries):
+        # The throttle's own cache statements depend on the cache's state, not the account.
         return [
-            re.sub(r"[0-9a-f]{32}", "KEY", q["sql"].replace("7700999", "7700123"))
+            q["sql"].replace("7700999", "7700123")
             for q in queries.captured_queries
+            if "kabinet_cache" not in q["sql"] and "SAVEPOINT" not in q["sql"]
         ]
 
     assert unknown.status_code == wrong.status_code == 200
