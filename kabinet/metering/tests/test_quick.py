@@ -211,3 +211,15 @@ def test_another_subscribers_account_is_not_opened_by_the_one_click(
 
     assert 'name="surname"' in page
     assert "…001" not in page
+
+
+@pytest.mark.parametrize("junk", ["9" * 40, "abc", "-1", "１２"])
+def test_the_one_click_with_a_junk_account_id_goes_to_the_plain_form(
+    client, home, subscriber, junk
+):
+    client.force_login(subscriber)
+
+    response = client.get(f"/readings/?account={junk}")
+
+    assert response.status_code == 302
+    assert "kabinet_quick_readings" not in response.cookies
