@@ -250,3 +250,24 @@ def test_the_panel_shows_each_zones_last_value_in_one_more_query(
 def test_a_single_zone_account_panel_costs_no_extra_query(meter, django_assert_num_queries):
     with django_assert_num_queries(2):
         meter_panels(account=meter.account, today=D(2026, 11, 20))
+
+
+def test_a_two_zone_event_locks_once_and_costs_per_zone_what_a_single_reading_costs(
+    submit, two_zone, meter, make_reading, now
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_reading(meter, D(2026, 10, 20), "600")
+    meter.account.provider  # noqa: B018  (loaded, as the views load it)
+    two_zone.account.provider  # noqa: B018
+
+    with CaptureQueriesContext(connection) as single:
+        submit(meter, value="612")
+    with CaptureQueriesContext(connection) as zoned_event:
+        submit(two_zone, {"day": "1100", "night": "450"})
+
+    # One savepoint and one lock of the meter for the event; each zone its own history
+    # and its own INSERT and audit row, as a single-zone reading has.
+    shared = 3
+    assert len(zoned_event) - shared == 2 * (len(single) - shared)
