@@ -44,6 +44,9 @@ class LedgerEntrySerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=14, decimal_places=2)
     volume = serializers.DecimalField(max_digits=16, decimal_places=3, allow_null=True)
     tariff = serializers.DecimalField(max_digits=12, decimal_places=4, allow_null=True)
+    zone = serializers.CharField(
+        allow_blank=True, help_text="A charge of one zone of a multi-zone meter: `day`, `night`, …"
+    )
     payment_date = serializers.DateField(allow_null=True)
     note = serializers.CharField(allow_blank=True)
 

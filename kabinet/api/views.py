@@ -179,6 +179,7 @@ class LedgerView(SubscriberView, generics.ListAPIView):
                 "amount": entry.amount,
                 "volume": entry.volume,
                 "tariff": entry.tariff,
+                "zone": entry.zone,
                 "payment_date": entry.payment_date,
                 "note": entry.note,
             }

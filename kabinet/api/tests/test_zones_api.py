@@ -97,3 +97,15 @@ def test_readings_and_meters_name_their_zones(api, account, two_zone):
 
     assert sorted(r["zone"] for r in readings) == ["day", "night"]
     assert {m["serial"]: m["zones"] for m in meters}["EL-2"] == 2
+
+
+def test_the_ledger_names_the_zone_of_a_charge(api, account, make_ledger):
+    import datetime as dt
+
+    make_ledger(
+        account, dt.date(2026, 10, 1), "charge", "86.40", service="electricity", zone="night"
+    )
+
+    rows = api.get(f"/api/v1/accounts/{account.pk}/ledger/?period=2026-10").json()["results"]
+
+    assert {row["zone"] for row in rows} == {"", "night"}
