@@ -223,3 +223,15 @@ def test_the_one_click_with_a_junk_account_id_goes_to_the_plain_form(
 
     assert response.status_code == 302
     assert "kabinet_quick_readings" not in response.cookies
+
+
+def test_a_single_zone_meters_refusal_is_shown_on_its_form_and_nothing_is_stored(client, home):
+    check(client)
+    meter = home.meters.get(serial="W-778899")
+
+    response = client.post("/readings/submit/", {"meter": meter.pk, "value": "6x2"}, **EN)
+
+    page = response.content.decode()
+    assert "That is not a meter reading" in page
+    assert 'aria-invalid="true"' in page
+    assert Reading.objects.filter(meter=meter).count() == 1
