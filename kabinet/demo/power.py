@@ -74,7 +74,7 @@ FREE_NUMBERS = ("3100035",)
 
 def power_address(account: PowerAccount) -> str:
     korpus = f"/{account.korpus}" if account.korpus else ""
-    return f"вул. {account.street} {account.house}{korpus}, кв. {account.apartment}"
+    return f"вул. {account.street}, {account.house}{korpus}, кв. {account.apartment}"
 
 
 @transaction.atomic
