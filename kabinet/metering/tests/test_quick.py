@@ -23,6 +23,15 @@ def fresh_throttles(db):
 
 
 @pytest.fixture
+def mid_window(monkeypatch):
+    """A fixed instant inside every throttle window, so that a run never straddles the end of
+    one (the windows are aligned to the clock)."""
+    instant = dt.datetime(2026, 11, 20, 10, 7, tzinfo=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: instant)
+    return instant
+
+
+@pytest.fixture
 def power(make_provider):
     return make_provider("power", name="Power", service="electricity")
 
@@ -136,7 +145,9 @@ def test_a_closed_account_fails_like_an_unknown_one(client, home):
     assert "Nothing matches what you typed" in response.content.decode()
 
 
-def test_a_flood_from_one_address_is_throttled_with_the_same_page_for_every_attempt(client, home):
+def test_a_flood_from_one_address_is_throttled_with_the_same_page_for_every_attempt(
+    client, home, mid_window
+):
     for attempt in range(THROTTLE_BY_ADDRESS.limit):
         check(client, account=f"99{attempt:05d}")
 
@@ -148,7 +159,9 @@ def test_a_flood_from_one_address_is_throttled_with_the_same_page_for_every_atte
     assert "kabinet_quick_readings" not in right.cookies
 
 
-def test_wrong_letters_count_against_the_check_steps_throttle_for_that_number(client, home):
+def test_wrong_letters_count_against_the_check_steps_throttle_for_that_number(
+    client, home, mid_window
+):
     from kabinet.subscribers.services import THROTTLE_BY_NUMBER
 
     for attempt in range(THROTTLE_BY_NUMBER.limit):
