@@ -44,6 +44,9 @@ class LedgerEntrySerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=14, decimal_places=2)
     volume = serializers.DecimalField(max_digits=16, decimal_places=3, allow_null=True)
     tariff = serializers.DecimalField(max_digits=12, decimal_places=4, allow_null=True)
+    zone = serializers.CharField(
+        allow_blank=True, help_text="A charge of one zone of a multi-zone meter: `day`, `night`, …"
+    )
     payment_date = serializers.DateField(allow_null=True)
     note = serializers.CharField(allow_blank=True)
 
@@ -57,12 +60,19 @@ class MeterSerializer(serializers.Serializer):
     installed_date = serializers.DateField(allow_null=True)
     verify_by_date = serializers.DateField(allow_null=True)
     in_service = serializers.BooleanField()
+    zones = serializers.IntegerField(
+        help_text="Registers on the counter: `1`, `2` (day, night) or `3` (peak, half_peak, "
+        "night). A multi-zone meter's reading is submitted with `zones`."
+    )
 
 
 class ReadingSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     meter = serializers.IntegerField(source="meter_id")
     date = serializers.DateField(source="reading_date")
+    zone = serializers.CharField(
+        allow_blank=True, help_text="`day`, `night`, `peak`, `half_peak`; empty for one zone."
+    )
     value = serializers.SerializerMethodField(method_name="value_text")
     source = serializers.ChoiceField(choices=Reading.Source.choices)  # type: ignore[assignment]
     status = serializers.ChoiceField(choices=Reading.Status.choices)
@@ -74,7 +84,16 @@ class ReadingSerializer(serializers.Serializer):
 
 class ReadingSubmitSerializer(serializers.Serializer):
     value = serializers.CharField(
-        max_length=40, help_text="The counter's value, e.g. `1234.567` (a comma works too)."
+        max_length=40,
+        required=False,
+        help_text="The counter's value, e.g. `1234.567` (a comma works too). A multi-zone "
+        "meter takes `zones` instead.",
+    )
+    zones = serializers.DictField(
+        child=serializers.CharField(max_length=40, allow_blank=True),
+        required=False,
+        help_text="A multi-zone meter's values by zone, all of them at once: "
+        '`{"day": "1234.5", "night": "567.8"}`. One zone refused stores nothing.',
     )
     date = serializers.DateField(
         required=False, help_text="The day it was read (default: today, Kyiv time)."
@@ -87,8 +106,19 @@ class ReadingSubmitSerializer(serializers.Serializer):
     )
 
 
-class ReadingSubmittedSerializer(serializers.Serializer):
+class ZoneSubmittedSerializer(serializers.Serializer):
+    zone = serializers.CharField()
     reading = ReadingSerializer()
+    consumption = serializers.CharField(allow_null=True)
+    replaced = serializers.BooleanField()
+    unchanged = serializers.BooleanField()
+
+
+class ReadingSubmittedSerializer(serializers.Serializer):
+    reading = ReadingSerializer(help_text="The reading; of a multi-zone meter, its first zone's.")
+    zones = ZoneSubmittedSerializer(
+        many=True, help_text="A multi-zone meter's readings, one per zone; empty for one zone."
+    )
     period = serializers.CharField(help_text="The billing month it counts for, YYYY-MM.")
     consumption = serializers.CharField(allow_null=True)
     replaced = serializers.BooleanField()

@@ -186,6 +186,7 @@ class LedgerView(SubscriberView, generics.ListAPIView):
                 "amount": entry.amount,
                 "volume": entry.volume,
                 "tariff": entry.tariff,
+                "zone": entry.zone,
                 "payment_date": entry.payment_date,
                 "note": entry.note,
             }
@@ -220,7 +221,9 @@ class ReadingListView(SubscriberView, generics.ListAPIView):
     def get(self, request, account_id: int, meter_id: int):
         meter = self.meter(self.account())
         readings = (
-            Reading.objects.filter(meter=meter).select_related("meter").order_by("-reading_date")
+            Reading.objects.filter(meter=meter)
+            .select_related("meter")
+            .order_by("-reading_date", "zone")
         )
         page = self.paginate_queryset(readings) or []
         return self.get_paginated_response(s.ReadingSerializer(page, many=True).data)
@@ -256,6 +259,12 @@ class ReadingListView(SubscriberView, generics.ListAPIView):
         form = s.ReadingSubmitSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
+        if ("value" in data) == ("zones" in data):
+            raise ApiError(
+                status_code=400,
+                code="invalid",
+                message=_("Send either `value` (one zone) or `zones` (a multi-zone meter)."),
+            )
         return idempotent(request, lambda: self._submit(meter, data))
 
     def _submit(self, meter: Meter, data: dict) -> Response:
@@ -263,7 +272,8 @@ class ReadingListView(SubscriberView, generics.ListAPIView):
         try:
             result = reading_submit(
                 meter=meter,
-                value=data["value"],
+                value=data.get("value"),
+                values=data.get("zones"),
                 reading_date=data.get("date") or timezone.localdate(now),
                 source=Reading.Source.API,
                 submitted_by=self.request.user,
@@ -277,13 +287,17 @@ class ReadingListView(SubscriberView, generics.ListAPIView):
                 {
                     "code": question.code,
                     "message": question.message,
-                    "details": {"confirm_with": confirm},
+                    "details": {"confirm_with": confirm, **_zone_detail(question)},
                 },
                 status=status.HTTP_409_CONFLICT,
             )
         except ReadingRejected as refusal:
             return Response(
-                {"code": refusal.code, "message": refusal.message, "details": {}},
+                {
+                    "code": refusal.code,
+                    "message": refusal.message,
+                    "details": _zone_detail(refusal),
+                },
                 status=status.HTTP_422_UNPROCESSABLE_ENTITY,
             )
         reading = result.reading
@@ -295,6 +309,20 @@ class ReadingListView(SubscriberView, generics.ListAPIView):
                 if result.consumption is not None
                 else None
             ),
+            "zones": [
+                {
+                    "zone": item.reading.zone,
+                    "reading": s.ReadingSerializer(item.reading).data,
+                    "consumption": (
+                        s.format_reading(item.consumption, meter.decimals)
+                        if item.consumption is not None
+                        else None
+                    ),
+                    "replaced": item.replaced,
+                    "unchanged": item.unchanged,
+                }
+                for item in result.zones
+            ],
             "replaced": result.replaced,
             "unchanged": result.unchanged,
             "warnings": [str(w) for w in result.warnings],
@@ -303,6 +331,11 @@ class ReadingListView(SubscriberView, generics.ListAPIView):
         return Response(
             body, status=status.HTTP_200_OK if result.unchanged else status.HTTP_201_CREATED
         )
+
+
+def _zone_detail(refusal: ReadingRejected) -> dict[str, str]:
+    """`{"zone": ...}` when one zone of a multi-zone reading was refused."""
+    return {"zone": refusal.zone} if refusal.zone else {}
 
 
 # --- integrators (operator tokens) ----------------------------------------------------------------

@@ -25,6 +25,7 @@ from kabinet.payments.services import merchant_bank_details_ensure
 from kabinet.providers.models import Provider
 from kabinet.subscribers.models import AccountLink, User
 
+from . import power
 from .requests_demo import requests_and_outages_ensure
 from .town import (
     FILE_KINDS,
@@ -113,6 +114,7 @@ def demo_seed(
         progress=progress,
     )
     linked_at = now or timezone.make_aware(dt.datetime.combine(today, dt.time(9, 0)))
+    power.power_ensure(today=today)
     logins = demo_users_ensure(linked_at=linked_at)
     review_example_ensure(now=linked_at)
     # payments: the bank details that receipts and the NBU payment QR code show.
@@ -128,6 +130,11 @@ def demo_seed(
             FreeAccount(code, number, showcase_address(index), SHOWCASE[index].surname)
             for index, (code, number) in enumerate(numbers)
             if (code, number) not in taken
+        ]
+        + [
+            FreeAccount(power.CODE, spec.number, power.power_address(spec), spec.surname)
+            for spec in power.ACCOUNTS
+            if spec.number in power.FREE_NUMBERS
         ],
     )
 
@@ -147,7 +154,12 @@ def demo_users_ensure(*, linked_at: dt.datetime) -> list[DemoLogin]:
         user = _user_ensure(login)
         linked: tuple[str, ...] = ()
         if login.username == "demo":
-            linked = _links_ensure(user, [numbers[i] for i in DEMO_ACCOUNTS], linked_at)
+            linked = _links_ensure(
+                user,
+                [numbers[i] for i in DEMO_ACCOUNTS]
+                + [(power.CODE, number) for number in power.DEMO_NUMBERS],
+                linked_at,
+            )
         elif login.username == "olena":
             linked = _links_ensure(user, [numbers[i] for i in OLENA_ACCOUNTS], linked_at)
         elif login.role == "operator":

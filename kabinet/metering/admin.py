@@ -11,6 +11,7 @@ class MeterAdmin(admin.ModelAdmin):
         "service",
         "digits",
         "decimals",
+        "zones",
         "verify_by_date",
         "removed_date",
     ]
@@ -20,7 +21,7 @@ class MeterAdmin(admin.ModelAdmin):
 
 @admin.register(Reading)
 class ReadingAdmin(admin.ModelAdmin):
-    list_display = ["meter", "reading_date", "value", "source", "status", "submitted_at"]
-    list_filter = ["source", "status"]
+    list_display = ["meter", "reading_date", "zone", "value", "source", "status", "submitted_at"]
+    list_filter = ["source", "status", "zone"]
     search_fields = ["meter__serial", "meter__account__number"]
     raw_id_fields = ["meter", "submitted_by"]

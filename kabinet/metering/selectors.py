@@ -29,6 +29,7 @@ from .submission import (
     service_unit,
     window_message,
 )
+from .zones import meter_zones
 
 MONEY = Decimal("0.01")
 
@@ -62,20 +63,28 @@ def accounts_with_period_reading(*, account_ids: list[int], today: dt.date) -> s
 
 
 def current_tariffs(*, account: Account) -> dict[str, Decimal]:
-    """Return the tariff of the account's latest charge of each service (one query)."""
+    """Return the tariff of the account's latest charge of each service (one query).
+
+    A zone's charge is keyed `service:zone` (`electricity:night`), as the ledger file names it.
+    """
     rows = (
         LedgerEntry.objects.filter(
             account=account, kind=LedgerEntry.Kind.CHARGE, tariff__isnull=False
         )
         .exclude(service="")
-        .order_by("service", "-period", "-position", "-pk")
-        .values_list("service", "tariff")
+        .order_by("service", "zone", "-period", "-position", "-pk")
+        .values_list("service", "zone", "tariff")
     )
     tariffs: dict[str, Decimal] = {}
-    for service, tariff in rows:
+    for service, zone, tariff in rows:
         if tariff is not None:
-            tariffs.setdefault(service, tariff)
+            tariffs.setdefault(tariff_key(service, zone), tariff)
     return tariffs
+
+
+def tariff_key(service: str, zone: str = "") -> str:
+    """The key of a service's (or one zone's) tariff in current_tariffs."""
+    return f"{service}:{zone}" if zone else service
 
 
 def estimated_charge(*, consumption: Decimal | None, tariff: Decimal | None) -> Decimal | None:
@@ -115,12 +124,15 @@ class MeterPanel:
     tariff: Decimal | None
     period: dt.date
     window: WindowInfo
+    # A multi-zone meter's registers: (zone, its value on last_date or None, its tariff).
+    zones: list[tuple[str, Decimal | None, Decimal | None]] = field(default_factory=list)
 
 
 def meter_panels(*, account: Account, today: dt.date) -> list[MeterPanel]:
     """Return, for each meter of `account` in service, its last reading and today's rules.
 
-    Two queries: the meters with their last reading, and the account's tariffs.
+    Two queries: the meters with their last reading, and the account's tariffs; a third when
+    a meter has several zones (each zone's value on the last day).
     """
     newest = Reading.objects.filter(meter=OuterRef("pk")).order_by("-reading_date")
     meters = (
@@ -136,6 +148,7 @@ def meter_panels(*, account: Account, today: dt.date) -> list[MeterPanel]:
     provider = account.provider
     window = window_info(provider=provider, today=today)
     period = windows.reading_period(reading_date=today, cutoff=provider.cutoff)
+    zoned = last_zone_values(meters=[meter for meter in meter_list if meter.zones > 1])
     return [
         MeterPanel(
             meter=meter,
@@ -145,9 +158,63 @@ def meter_panels(*, account: Account, today: dt.date) -> list[MeterPanel]:
             tariff=tariffs.get(meter.service),
             period=period,
             window=window,
+            zones=[
+                (
+                    zone,
+                    zoned.get((meter.pk, zone)),
+                    tariffs.get(tariff_key(meter.service, zone)),
+                )
+                for zone in meter_zones(meter.zones)
+            ]
+            if meter.zones > 1
+            else [],
         )
         for meter in meter_list
     ]
+
+
+def meter_panel(*, meter: Meter, today: dt.date) -> MeterPanel:
+    """Return one meter's panel without its tariff (a reminder link's page; two queries at most).
+
+    `meter` comes with its account and provider loaded.
+    """
+    last = (
+        Reading.objects.filter(meter=meter)
+        .order_by("-reading_date")
+        .values_list("reading_date", "value")
+        .first()
+    )
+    zoned = last_zone_values(meters=[meter]) if meter.zones > 1 else {}
+    provider = meter.account.provider
+    return MeterPanel(
+        meter=meter,
+        last_date=last[0] if last else None,
+        last_value=last[1] if last else None,
+        verification_overdue=bool(meter.verify_by_date and meter.verify_by_date < today),
+        tariff=None,
+        period=windows.reading_period(reading_date=today, cutoff=provider.cutoff),
+        window=window_info(provider=provider, today=today),
+        zones=[(zone, zoned.get((meter.pk, zone)), None) for zone in meter_zones(meter.zones)]
+        if meter.zones > 1
+        else [],
+    )
+
+
+def last_zone_values(*, meters: list[Meter]) -> dict[tuple[int, str], Decimal]:
+    """Return each zone's value on its meter's last reading day, by (meter id, zone).
+
+    One query, none without meters. Every zone of an event shares its day, so the last day of
+    any zone is the last event's.
+    """
+    if not meters:
+        return {}
+    newest = Reading.objects.filter(meter=OuterRef("meter")).order_by("-reading_date")
+    rows = (
+        Reading.objects.filter(meter__in=meters)
+        .filter(reading_date=Subquery(newest.values("reading_date")[:1]))
+        .values_list("meter_id", "zone", "value")
+    )
+    return {(meter_id, zone): value for meter_id, zone, value in rows}
 
 
 def meter_ref_text(meter_ref: str | int | None) -> str:
@@ -238,14 +305,15 @@ class HistoryRow:
     since_installed: dt.date | None = None
 
 
-def meter_history(*, meter: Meter) -> list[HistoryRow]:
-    """Return the meter's readings, newest first, each with what was used since the one before.
+def meter_history(*, meter: Meter, zone: str = "") -> list[HistoryRow]:
+    """Return the meter's readings (of one zone), newest first, each with what was used since
+    the one before.
 
     One query. The first reading is compared with the value at installation when its date is
     known.
     """
     readings = list(
-        Reading.objects.filter(meter=meter)
+        Reading.objects.filter(meter=meter, zone=zone)
         .select_related("submitted_by")
         .order_by("reading_date")
         .only(
@@ -255,6 +323,7 @@ def meter_history(*, meter: Meter) -> list[HistoryRow]:
             "status",
             "submitted_at",
             "meter_id",
+            "zone",
             "submitted_by__username",
         )
     )

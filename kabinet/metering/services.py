@@ -1,6 +1,7 @@
 """Writes of readings: a subscriber's, an operator's or an integrator's reading of a meter."""
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -13,9 +14,11 @@ from kabinet.billing.models import Account
 
 from .models import Meter, Reading
 from .submission import (
+    Evaluation,
     ReadingNeedsConfirmation,
     ReadingRejected,
     evaluate,
+    evaluate_zones,
 )
 
 __all__ = [
@@ -41,6 +44,9 @@ class ReadingSubmitted:
     `replaced`: it took the place of another value for the same day (kept in the audit trail).
     `unchanged`: the same value was already stored for that day (a double click, a re-sent
     form); nothing was written.
+    `zones`: a multi-zone meter's event, one result per zone in the meter's order; `reading`
+    is then the first zone's, `consumption` the total, `replaced` true when any zone's was,
+    `unchanged` when every zone's was.
     """
 
     reading: Reading
@@ -49,13 +55,16 @@ class ReadingSubmitted:
     replaced: bool = False
     unchanged: bool = False
     warnings: list[str] = field(default_factory=list)
+    zones: list["ReadingSubmitted"] = field(default_factory=list)
 
 
 def reading_audit_values(reading: Reading) -> dict[str, str]:
     """Return what the audit trail records of a reading, whoever wrote it."""
+    zone = {"zone": reading.zone} if reading.zone else {}
     return {
         "meter": reading.meter.serial,
         "date": reading.reading_date.isoformat(),
+        **zone,
         "value": format(reading.value.quantize(Decimal(1).scaleb(-reading.meter.decimals)), "f"),
         "source": reading.source,
         "status": reading.status,
@@ -65,7 +74,8 @@ def reading_audit_values(reading: Reading) -> dict[str, str]:
 def reading_submit(
     *,
     meter: Meter,
-    value: Decimal | str,
+    value: Decimal | str | None = None,
+    values: Mapping[str, Decimal | str] | None = None,
     reading_date: dt.date,
     source: str,
     submitted_by,
@@ -74,15 +84,19 @@ def reading_submit(
     confirm_wrap: bool = False,
     reason: str = "",
 ) -> ReadingSubmitted:
-    """Store a reading of `meter` on `reading_date`; one per meter and day.
+    """Store a reading of `meter` on `reading_date`; one per meter, day and zone.
 
-    A new value for a day that has one replaces it (the old one goes to the audit trail); the
-    same value again changes nothing. Raises ReadingRejected, or ReadingNeedsConfirmation when
-    the value needs the subscriber's confirmation (`confirm_wrap`, `confirm_implausible`).
-    Every writer passes here: subscribers, the API and operators (`source="operator"`, who
-    skip only the window and whose word needs no review). A `reason` (an operator's
-    correction) is kept in the audit trail. Access control is the caller's.
+    `value` for a single-zone meter; `values` (zone -> value) for a multi-zone one, stored as
+    one event: every zone passes every rule or nothing is stored. A new value for a day that
+    has one replaces it (the old one goes to the audit trail); the same value again changes
+    nothing. Raises ReadingRejected, or ReadingNeedsConfirmation when the value needs the
+    subscriber's confirmation (`confirm_wrap`, `confirm_implausible`). Every writer passes
+    here: subscribers, the API and operators (`source="operator"`, who skip only the window and
+    whose word needs no review). A `reason` (an operator's correction) is kept in the audit
+    trail. Access control is the caller's.
     """
+    if (value is None) == (values is None):
+        raise ValueError("give either value or values")
     if source not in Reading.Source.values:
         raise ValueError(f"unknown reading source {source!r}")
     today = timezone.localdate(now)
@@ -94,6 +108,7 @@ def reading_submit(
                 return _submit_locked(
                     meter=meter,
                     value=value,
+                    values=values,
                     reading_date=reading_date,
                     source=source,
                     submitted_by=submitted_by,
@@ -130,7 +145,8 @@ def _lock(meter: Meter) -> Meter:
 def _submit_locked(
     *,
     meter: Meter,
-    value: Decimal | str,
+    value: Decimal | str | None,
+    values: Mapping[str, Decimal | str] | None,
     reading_date: dt.date,
     source: str,
     submitted_by,
@@ -143,15 +159,61 @@ def _submit_locked(
     # Locking the meter row serialises submissions for one meter: the second waits, then
     # sees the first one's reading.
     meter = _lock(meter)
-    evaluation = evaluate(
+    if values is None:
+        assert value is not None
+        evaluation = evaluate(
+            meter=meter,
+            value=value,
+            reading_date=reading_date,
+            source=source,
+            today=today,
+            confirm_implausible=confirm_implausible,
+            confirm_wrap=confirm_wrap,
+        )
+        return _store(
+            evaluation=evaluation,
+            source=source,
+            submitted_by=submitted_by,
+            now=now,
+            reason=reason,
+        )
+    evaluations = evaluate_zones(
         meter=meter,
-        value=value,
+        values=values,
         reading_date=reading_date,
         source=source,
         today=today,
         confirm_implausible=confirm_implausible,
         confirm_wrap=confirm_wrap,
     )
+    results = [
+        _store(
+            evaluation=evaluation,
+            source=source,
+            submitted_by=submitted_by,
+            now=now,
+            reason=reason,
+        )
+        for evaluation in evaluations
+    ]
+    used = [result.consumption for result in results if result.consumption is not None]
+    return ReadingSubmitted(
+        reading=results[0].reading,
+        consumption=sum(used, Decimal(0)) if len(used) == len(results) else None,
+        period=results[0].period,
+        replaced=any(result.replaced for result in results),
+        unchanged=all(result.unchanged for result in results),
+        # The meter's warnings (verification) are the same for every zone.
+        warnings=results[0].warnings,
+        zones=results,
+    )
+
+
+def _store(
+    *, evaluation: Evaluation, source: str, submitted_by, now: dt.datetime, reason: str
+) -> ReadingSubmitted:
+    meter = evaluation.meter
+    reading_date = evaluation.reading_date
     provider = meter.account.provider
     # An operator's value is the review: it is stored accepted even where a subscriber's
     # confirmed value would wait for one.
@@ -193,6 +255,7 @@ def _submit_locked(
         reading = Reading(
             meter=meter,
             reading_date=reading_date,
+            zone=evaluation.zone,
             value=evaluation.value,
             source=source,
             status=status,

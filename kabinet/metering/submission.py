@@ -6,7 +6,7 @@ than usual) is a ReadingNeedsConfirmation: the subscriber confirms it on a secon
 """
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -19,9 +19,15 @@ from kabinet.providers.service_kinds import Service, service_unit
 from . import consumption as maths
 from .models import Meter, Reading
 from .values import ValueProblem, decimal_places, parse_value
+from .zones import ZONES_BY_COUNT, Zone
 
 # The sources whose readings a subscriber typed: the provider's window applies to them.
-SUBSCRIBER_SOURCES = (Reading.Source.PORTAL, Reading.Source.API)
+SUBSCRIBER_SOURCES = (
+    Reading.Source.PORTAL,
+    Reading.Source.API,
+    Reading.Source.QUICK,
+    Reading.Source.LINK,
+)
 # What a controller or an operator read for a day stands against a subscriber's value for the
 # same day; a billing estimate or a phoned-in value is replaced by what the subscriber reads.
 PROTECTED_SOURCES = (Reading.Source.CONTROLLER, Reading.Source.OPERATOR)
@@ -51,12 +57,16 @@ _READING_COLUMNS = [field.attname for field in Reading._meta.concrete_fields]
 
 
 class ReadingRejected(Exception):
-    """A reading refused; `code` names the rule, `message` tells the subscriber what to do."""
+    """A reading refused; `code` names the rule, `message` tells the subscriber what to do.
 
-    def __init__(self, code: str, message: str):
+    `zone`: the register of a multi-zone meter whose value was refused ("" otherwise).
+    """
+
+    def __init__(self, code: str, message: str, zone: str = ""):
         super().__init__(message)
         self.code = code
         self.message = message
+        self.zone = zone
 
 
 class ReadingNeedsConfirmation(ReadingRejected):
@@ -84,6 +94,7 @@ class Evaluation:
     same_day: Reading | None
     consumption: Decimal | None
     days: int | None
+    zone: str = ""
     wrapped: bool = False
     implausible: bool = False
     unchanged: bool = False
@@ -154,10 +165,10 @@ class _History:
     latest_two: list[Reading]
 
 
-def _history(*, meter: Meter, reading_date: dt.date) -> _History:
+def _history(*, meter: Meter, reading_date: dt.date, zone: str) -> _History:
     since = reading_date - dt.timedelta(days=USUAL_HISTORY_DAYS + RECENT_GAP_DAYS)
     recent = (
-        meter.readings.filter(reading_date__gte=since)
+        meter.readings.filter(reading_date__gte=since, zone=zone)
         .order_by("-reading_date")
         .values_list(*_READING_COLUMNS)
     )
@@ -168,11 +179,13 @@ def _history(*, meter: Meter, reading_date: dt.date) -> _History:
         for reading in latest_two:
             reading.meter = meter
     else:
-        latest_two = list(meter.readings.order_by("-reading_date")[:2])
+        latest_two = list(meter.readings.filter(zone=zone).order_by("-reading_date")[:2])
     return _History(since=since, rows=rows, latest_two=latest_two)
 
 
-def _usual_daily(*, meter: Meter, before: maths.Point, history: _History) -> Decimal | None:
+def _usual_daily(
+    *, meter: Meter, before: maths.Point, history: _History, zone: str
+) -> Decimal | None:
     since = before.day - dt.timedelta(days=USUAL_HISTORY_DAYS)
     if since >= history.since:
         day_at = _READING_COLUMNS.index("reading_date")
@@ -185,6 +198,7 @@ def _usual_daily(*, meter: Meter, before: maths.Point, history: _History) -> Dec
         ]
     else:
         rows = meter.readings.filter(
+            zone=zone,
             reading_date__gte=since,
             reading_date__lte=before.day,
             status=Reading.Status.ACCEPTED,
@@ -205,12 +219,14 @@ def evaluate(
     today: dt.date,
     confirm_implausible: bool = False,
     confirm_wrap: bool = False,
+    zone: str = "",
 ) -> Evaluation:
-    """Check a reading against every rule and return what it would mean.
+    """Check a reading (of one `zone` of a multi-zone meter) against every rule.
 
     Raises ReadingRejected, or ReadingNeedsConfirmation when only the subscriber's word is
     missing. `meter` should come with its account and provider loaded.
     """
+    check_zone(meter=meter, zone=zone)
     parsed = value_from_input(meter=meter, value=value)
     provider = meter.account.provider
     if meter.removed_date is not None:
@@ -238,7 +254,7 @@ def evaluate(
         if closed:
             raise ReadingRejected("window_closed", closed)
 
-    history = _history(meter=meter, reading_date=reading_date)
+    history = _history(meter=meter, reading_date=reading_date, zone=zone)
     latest_two = history.latest_two
     if latest_two and latest_two[0].reading_date > reading_date:
         raise ReadingRejected(
@@ -273,6 +289,7 @@ def evaluate(
         same_day=same_day,
         consumption=None,
         days=days,
+        zone=zone,
     )
     if meter.verify_by_date is not None and meter.verify_by_date < reading_date:
         evaluation.warnings.append(
@@ -339,7 +356,7 @@ def evaluate(
         per_day = used / days
         too_much = daily_max is not None and per_day > daily_max
         usual = (
-            _usual_daily(meter=meter, before=previous_point, history=history)
+            _usual_daily(meter=meter, before=previous_point, history=history, zone=zone)
             if not too_much
             else None
         )
@@ -363,3 +380,76 @@ def evaluate(
                     },
                 )
     return evaluation
+
+
+# --- multi-zone meters ---------------------------------------------------------------------
+
+
+def check_zone(*, meter: Meter, zone: str) -> None:
+    """Refuse a zone `meter` does not have (ReadingRejected `zone_unknown` or `zones_required`)."""
+    zones = ZONES_BY_COUNT.get(meter.zones, ())
+    if zone in zones:
+        return
+    if zone == "":
+        raise ReadingRejected(
+            "zones_required",
+            _("This meter has %(count)s zones: give the value of each (%(names)s).")
+            % {"count": meter.zones, "names": ", ".join(str(z.label) for z in zones)},
+        )
+    raise ReadingRejected(
+        "zone_unknown",
+        _("This meter has no zone “%(zone)s”; its zones are: %(names)s.")
+        % {"zone": zone[:20], "names": ", ".join(str(z.label) for z in zones) or "—"},
+        zone=zone[:20],
+    )
+
+
+def zone_label(zone: str) -> str:
+    """The zone's name in the subscriber's language ("" for a single-zone meter)."""
+    return str(Zone(zone).label) if zone and zone in Zone.values else zone
+
+
+def evaluate_zones(
+    *,
+    meter: Meter,
+    values: Mapping[str, Decimal | str],
+    reading_date: dt.date,
+    source: str,
+    today: dt.date,
+    confirm_implausible: bool = False,
+    confirm_wrap: bool = False,
+) -> list[Evaluation]:
+    """Check one reading event of a meter: one value per zone, in the meter's order.
+
+    Every rule applies to each zone; a zone missing, unknown or refused refuses the whole
+    event. Raises the first zone's ReadingRejected (its `zone` set), a refusal before any
+    ReadingNeedsConfirmation, so that nobody confirms a value that would be refused anyway.
+    """
+    zones = ZONES_BY_COUNT.get(meter.zones, ())
+    for zone in values:
+        check_zone(meter=meter, zone=zone)
+    evaluations: list[Evaluation] = []
+    questions: list[ReadingNeedsConfirmation] = []
+    for zone in zones:
+        try:
+            evaluations.append(
+                evaluate(
+                    meter=meter,
+                    value=values.get(zone, ""),
+                    reading_date=reading_date,
+                    source=source,
+                    today=today,
+                    confirm_implausible=confirm_implausible,
+                    confirm_wrap=confirm_wrap,
+                    zone=zone,
+                )
+            )
+        except ReadingNeedsConfirmation as question:
+            question.zone = zone
+            questions.append(question)
+        except ReadingRejected as problem:
+            problem.zone = zone
+            raise
+    if questions:
+        raise questions[0]
+    return evaluations

@@ -23,9 +23,9 @@ from kabinet.subscribers.access import (
     access_meter,
 )
 
-from . import selectors
+from . import selectors, zoned
 from .chart import monthly_chart
-from .forms import ReadingForm
+from .forms import ReadingForm, zone_values
 from .messages import reading_submitted_message
 from .models import Meter
 from .services import (
@@ -33,6 +33,8 @@ from .services import (
     ReadingRejected,
     reading_submit,
 )
+from .submission import zone_label
+from .zones import meter_zones
 
 # A cell a spreadsheet would run as a formula starts with one of these.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -91,6 +93,9 @@ def reading_submit_view(request: HttpRequest, account_id: int) -> HttpResponse:
     data = form.cleaned_data
     today = timezone.localdate()
     reading_date: dt.date = data["date"] or today
+    values = zone_values(zones=meter_zones(meter.zones), data=request.POST)
+    if values is not None:
+        return _zones_submit(request, account, form, meter, values, reading_date)
     if "preview" in request.POST:
         preview = selectors.reading_preview(
             meter=meter,
@@ -139,6 +144,77 @@ def reading_submit_view(request: HttpRequest, account_id: int) -> HttpResponse:
     return redirect(account_page_url(account.pk))
 
 
+def zone_fields(meter: Meter, values: dict[str, str]) -> list[dict[str, str]]:
+    """The typed value of each zone, for hidden fields of the confirmation page."""
+    return [
+        {"name": f"value_{zone}", "value": value}
+        for zone, value in values.items()
+        if zone in meter_zones(meter.zones)
+    ]
+
+
+def _zones_submit(request, account, form, meter, values, reading_date) -> HttpResponse:
+    """The multi-zone half of reading_submit_view: one event, one value per zone."""
+    data = form.cleaned_data
+    today = timezone.localdate()
+    if "preview" in request.POST:
+        preview = zoned.zones_preview(
+            meter=meter,
+            values=values,
+            reading_date=reading_date,
+            source="portal",
+            today=today,
+            tariffs=selectors.current_tariffs(account=account),
+            confirm_wrap=data["confirm_wrap"],
+            confirm_implausible=data["confirm_implausible"],
+        )
+        return render(
+            request,
+            "metering/reading_form.html",
+            _form_context(
+                request, account, form, meter, zones_preview=preview, reading_date=reading_date
+            ),
+        )
+    try:
+        result = reading_submit(
+            meter=meter,
+            values=values,
+            reading_date=reading_date,
+            source="portal",
+            submitted_by=request.user,
+            now=timezone.now(),
+            confirm_wrap=data["confirm_wrap"],
+            confirm_implausible=data["confirm_implausible"],
+        )
+    except ReadingNeedsConfirmation as question:
+        return render(
+            request,
+            "metering/confirm.html",
+            _form_context(
+                request,
+                account,
+                form,
+                meter,
+                question=question,
+                question_zone=zone_label(question.zone),
+                reading_date=reading_date,
+                zone_fields=zone_fields(meter, values),
+            ),
+        )
+    except ReadingRejected as refusal:
+        return render(
+            request,
+            "metering/reading_form.html",
+            _form_context(
+                request, account, form, meter, zone_errors={refusal.zone: refusal.message}
+            ),
+        )
+    messages.success(request, reading_submitted_message(result))
+    for warning in result.warnings:
+        messages.warning(request, warning)
+    return redirect(account_page_url(account.pk))
+
+
 @login_required
 @require_GET
 def reading_preview_view(request: HttpRequest, account_id: int) -> HttpResponse:
@@ -153,6 +229,27 @@ def reading_preview_view(request: HttpRequest, account_id: int) -> HttpResponse:
     data = form.cleaned_data if valid else {}
     reading_date = data.get("date") or today
     preview = None
+    values = zone_values(zones=meter_zones(meter.zones), data=request.GET)
+    if valid and values is not None and any(values.values()):
+        context = {
+            "zones_preview": zoned.zones_preview(
+                meter=meter,
+                values=values,
+                reading_date=reading_date,
+                source="portal",
+                today=today,
+                tariffs=selectors.current_tariffs(account=account),
+            ),
+            "meter": meter,
+            "reading_date": reading_date,
+        }
+        if getattr(request, "htmx", False):
+            return render(request, "metering/_preview_zones.html", context)
+        return render(
+            request,
+            "metering/reading_form.html",
+            _form_context(request, account, form, meter, **context),
+        )
     if valid and data["value"]:
         preview = selectors.reading_preview(
             meter=meter,
@@ -198,8 +295,23 @@ def meter_history_view(request: HttpRequest, account_id: int, meter_id: int) -> 
     """A meter's readings with their sources, consumption per reading and per month."""
     meter = _meter(request, account_id, meter_id)
     account = meter.account
-    rows = selectors.meter_history(meter=meter)
     today = timezone.localdate()
+    if meter.zones > 1:
+        history = zoned.zoned_history(meter=meter, today=today)
+        return render(
+            request,
+            "metering/history_zones.html",
+            {
+                "account": account,
+                "meter": meter,
+                "history": history,
+                "charts": [(_("All zones"), monthly_chart(history.months))]
+                + [(zone.label, monthly_chart(zone.months)) for zone in history.zones],
+                "unit": service_unit(meter.service),
+                "account_url": account_page_url(account.pk),
+            },
+        )
+    rows = selectors.meter_history(meter=meter)
     months = selectors.meter_monthly(meter=meter, rows=rows, today=today)
     return render(
         request,
@@ -230,7 +342,12 @@ def meter_history_csv_view(request: HttpRequest, account_id: int, meter_id: int)
     """The meter's readings as CSV (UTF-8 with a BOM, so spreadsheets read Cyrillic)."""
     meter = _meter(request, account_id, meter_id)
     account = meter.account
-    rows = selectors.meter_history(meter=meter)
+    rows = [
+        row
+        for zone in meter_zones(meter.zones)
+        for row in selectors.meter_history(meter=meter, zone=zone)
+    ]
+    rows.sort(key=lambda row: (row.reading.reading_date, row.reading.zone), reverse=True)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         content_disposition_header(
@@ -240,7 +357,12 @@ def meter_history_csv_view(request: HttpRequest, account_id: int, meter_id: int)
     )
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow(["account", "meter", "date", "value", "consumption", "source", "status"])
+    # A single-zone meter's file keeps its columns; a multi-zone one's names each row's zone.
+    zoned_file = meter.zones > 1
+    zone_column = ["zone"] if zoned_file else []
+    writer.writerow(
+        ["account", "meter", "date", *zone_column, "value", "consumption", "source", "status"]
+    )
     for row in reversed(rows):
         reading = row.reading
         writer.writerow(
@@ -248,6 +370,7 @@ def meter_history_csv_view(request: HttpRequest, account_id: int, meter_id: int)
                 csv_cell(account.number),
                 csv_cell(meter.serial),
                 reading.reading_date.isoformat(),
+                *([reading.zone] if zoned_file else []),
                 format(reading.value.quantize(_places(meter.decimals)), "f"),
                 ""
                 if row.consumption is None

@@ -2,7 +2,7 @@
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -11,9 +11,12 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from kabinet.billing.models import Account
+from kabinet.metering.links import link_last_day, reading_link_token
+from kabinet.metering.models import Meter
 from kabinet.metering.selectors import accounts_with_period_reading, window_info
 from kabinet.providers import windows
 from kabinet.subscribers.access import accessible_accounts
+from kabinet.subscribers.models import AccountLink
 
 from .models import ReminderPreference, ReminderSent
 
@@ -55,6 +58,8 @@ class AccountReminder:
     period: dt.date
     window: object
     url: str
+    # One-tap links, one per meter in service: (the meter, its link).
+    meter_links: list[tuple[Meter, str]] = field(default_factory=list)
 
 
 def _accounts_to_remind(*, preference: ReminderPreference, today: dt.date) -> list[AccountReminder]:
@@ -82,7 +87,45 @@ def _accounts_to_remind(*, preference: ReminderPreference, today: dt.date) -> li
                 url=f"{settings.SITE_URL}/cabinet/accounts/{account.pk}/",
             )
         )
+    _add_meter_links(user=preference.user, reminders=result, today=today)
     return result
+
+
+def _add_meter_links(*, user, reminders: list[AccountReminder], today: dt.date) -> None:
+    """Give each reminder a one-tap link per meter in service (two queries for all of them).
+
+    Each link is signed for the user's own account link, so it dies with an unlinking or a
+    password change (kabinet/metering/links.py).
+    """
+    if not reminders:
+        return
+    account_ids = [item.account.pk for item in reminders]
+    account_links = {
+        link.account_id: link
+        for link in AccountLink.objects.filter(
+            user=user, account_id__in=account_ids, unlinked_at__isnull=True
+        )
+    }
+    meters: dict[int, list[Meter]] = {}
+    for meter in Meter.objects.filter(
+        account_id__in=account_ids, removed_date__isnull=True
+    ).order_by("service", "serial"):
+        meters.setdefault(meter.account_id, []).append(meter)
+    for item in reminders:
+        link = account_links.get(item.account.pk)
+        if link is None:
+            continue
+        # The link's holder is the user the mail goes to.
+        link.user = user
+        last_day = link_last_day(provider=item.account.provider, today=today)
+        item.meter_links = [
+            (
+                meter,
+                f"{settings.SITE_URL}/readings/link/"
+                f"{reading_link_token(link=link, meter=meter, last_day=last_day)}/",
+            )
+            for meter in meters.get(item.account.pk, [])
+        ]
 
 
 def reminders_send(*, today: dt.date, now: dt.datetime) -> int:

@@ -9,8 +9,9 @@ import contextlib
 import datetime as dt
 import hashlib
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.base import BaseCache
@@ -33,6 +34,8 @@ from kabinet.metering.models import Meter
 from kabinet.providers.models import Provider
 
 from .models import AccountLink, RegistrationClaim, User
+
+T = TypeVar("T")
 
 
 class CheckFailed(Exception):
@@ -324,6 +327,29 @@ def account_check_throttled(
     the limit was reached still run, so one window can see at most `limit` plus the number of
     checks in flight at that moment (not the limit times the concurrency a lost count allowed).
     """
+    return check_throttled(
+        client_ip=client_ip,
+        now=now,
+        provider=provider,
+        account_number=account_number,
+        check=lambda: account_check(provider=provider, account_number=account_number, **fields),
+    )
+
+
+def check_throttled(
+    *,
+    client_ip: str,
+    now: dt.datetime,
+    provider: Provider,
+    account_number: str,
+    check: Callable[[], T],
+) -> T:
+    """Run `check` unless too many checks failed lately; count its CheckFailed as a failure.
+
+    The one throttle of every door that takes an account number and something only its holder
+    knows (the Check step, readings without a cabinet): a guesser gets no fresh tries by
+    moving from one door to another. Raises CheckThrottled, and whatever `check` raises.
+    """
     number_value = f"{provider.pk}:{fold_account_number(account_number)}"
     windows = [
         _window(THROTTLE_BY_ADDRESS, client_ip, now),
@@ -334,7 +360,7 @@ def account_check_throttled(
     if until is not None:
         raise CheckThrottled(until)
     try:
-        return account_check(provider=provider, account_number=account_number, **fields)
+        return check()
     except CheckFailed:
         _count_failure(windows, now, atomic)
         raise

@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 
 from kabinet.billing.models import Account, LedgerEntry
 from kabinet.demo.services import DEMO_LOGINS, demo_seed
-from kabinet.metering.models import Reading
+from kabinet.metering.models import Meter, Reading
 from kabinet.providers.models import Provider
 from kabinet.subscribers.models import AccountLink, User
 
@@ -22,7 +22,7 @@ def seeded(db, tmp_path):
 
 def test_the_town_is_imported_through_the_billing_importer(seeded):
     assert seeded.summary.counts["accounts"].inserted == 40
-    assert Account.objects.count() == 40
+    assert Account.objects.exclude(provider__code="power").count() == 40
     assert Provider.objects.filter(code__in=["vodokanal", "gas", "teplo"]).count() == 3
     assert LedgerEntry.objects.exists()
 
@@ -44,7 +44,7 @@ def test_the_demo_subscriber_has_a_water_and_a_gas_account_in_one_cabinet(seeded
 
     providers = sorted(link.account.provider.code for link in links)
 
-    assert providers == ["gas", "vodokanal"]
+    assert providers == ["gas", "power", "vodokanal"]
     assert links[0].linked_at.date() == TODAY
 
 
@@ -159,3 +159,18 @@ def test_the_demo_has_outages_and_requests_to_show(seeded):
     no_water = Request.objects.get(user=demo)
     assert no_water.messages.filter(author_kind=Message.Author.AUTOMATIC).exists()
     assert Request.objects.get(user=olena).status == Request.Status.ANSWERED
+
+
+def test_the_demo_subscriber_has_a_two_zone_electricity_meter_with_a_year_per_zone(seeded):
+    from kabinet.demo.power import TARIFFS
+
+    meter = Meter.objects.get(account__provider__code="power", account__number="3100012")
+    zones = sorted(set(meter.readings.values_list("zone", flat=True)))
+    night_charges = LedgerEntry.objects.filter(account=meter.account, zone="night", kind="charge")
+
+    assert meter.zones == 2
+    assert zones == ["day", "night"]
+    assert meter.readings.filter(zone="day").count() == 12
+    assert not meter.readings.filter(reading_date__gte=TODAY.replace(day=1)).exists()
+    assert {entry.tariff for entry in night_charges} == {TARIFFS["night"]}
+    assert ("power", "3100035") in {(free.provider, free.number) for free in seeded.free_accounts}
