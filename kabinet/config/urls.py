@@ -16,6 +16,7 @@ urlpatterns = [
     path("backoffice/", include("kabinet.backoffice.urls")),
     path("", include("kabinet.subscribers.urls")),
     path("", include("kabinet.metering.urls")),
+    path("", include("kabinet.quick_readings.urls")),
     path("", include("kabinet.notifications.urls")),
     path("", include("kabinet.billing.urls")),
     path("", include("kabinet.payments.urls")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import quick_views, views
+from . import views
 
 app_name = "metering"
 urlpatterns = [
@@ -24,8 +24,4 @@ urlpatterns = [
         views.meter_history_csv_view,
         name="history_csv",
     ),
-    # Without signing in: the account number and the surname's first letters, or a link.
-    path("readings/", quick_views.quick_readings_view, name="quick"),
-    path("readings/submit/", quick_views.quick_submit_view, name="quick_submit"),
-    path("readings/link/<str:token>/", quick_views.reading_link_view, name="link"),
 ]

@@ -11,10 +11,10 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from kabinet.billing.models import Account
-from kabinet.metering.links import link_last_day, reading_link_token
 from kabinet.metering.models import Meter
 from kabinet.metering.selectors import accounts_with_period_reading, window_info
 from kabinet.providers import windows
+from kabinet.quick_readings.links import link_last_day, reading_link_token
 from kabinet.subscribers.access import accessible_accounts
 from kabinet.subscribers.models import AccountLink
 
@@ -95,7 +95,7 @@ def _add_meter_links(*, user, reminders: list[AccountReminder], today: dt.date) 
     """Give each reminder a one-tap link per meter in service (two queries for all of them).
 
     Each link is signed for the user's own account link, so it dies with an unlinking or a
-    password change (kabinet/metering/links.py).
+    password change (kabinet/quick_readings/links.py).
     """
     if not reminders:
         return

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "kabinet.billing",
     "kabinet.metering",
     "kabinet.subscribers",
+    "kabinet.quick_readings",
     "kabinet.exchange",
     "kabinet.notifications",
     "kabinet.web",

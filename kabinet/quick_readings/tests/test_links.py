@@ -7,15 +7,15 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from kabinet.metering.links import (
+from kabinet.metering.models import Reading
+from kabinet.notifications.models import ReminderPreference
+from kabinet.notifications.services import reminders_send
+from kabinet.quick_readings.links import (
     ReadingLinkInvalid,
     link_last_day,
     reading_link_open,
     reading_link_token,
 )
-from kabinet.metering.models import Reading
-from kabinet.notifications.models import ReminderPreference
-from kabinet.notifications.services import reminders_send
 from kabinet.subscribers.models import AccountLink
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

@@ -19,25 +19,31 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kabinet.metering import selectors
+from kabinet.metering.forms import ReadingForm, zone_values
+from kabinet.metering.messages import reading_submitted_message
+from kabinet.metering.models import Meter, Reading
+from kabinet.metering.services import (
+    ReadingNeedsConfirmation,
+    ReadingRejected,
+    ReadingSubmitted,
+    reading_submit,
+)
+from kabinet.metering.submission import zone_label
+from kabinet.metering.templatetags.metering import other_errors, zone_inputs
+from kabinet.metering.views import zone_fields
+from kabinet.metering.zones import meter_zones
 from kabinet.periods import month_name
 from kabinet.providers.models import Provider
 from kabinet.subscribers.access import AccountNotAccessible, access_account
 from kabinet.subscribers.services import CheckFailed, CheckThrottled
 
-from . import links, quick, selectors
-from .forms import ReadingForm, zone_values
-from .messages import reading_submitted_message
-from .models import Meter, Reading
-from .services import ReadingNeedsConfirmation, ReadingRejected, ReadingSubmitted, reading_submit
-from .submission import zone_label
-from .templatetags.metering import other_errors, zone_inputs
-from .views import zone_fields
-from .zones import meter_zones
+from . import links, quick
 
 # The account proved on /readings/, for half an hour in this browser: a signed, dated cookie
 # (as the Check step's proof), so a successful check writes nothing to the database.
 QUICK_COOKIE = "kabinet_quick_readings"
-QUICK_SALT = "kabinet.metering.quick_views.quick-readings"
+QUICK_SALT = "kabinet.quick_readings.views.quick-readings"
 QUICK_MAX_AGE = dt.timedelta(minutes=30)
 
 # Refusals whose wording tells something of the earlier readings (their value, day or
@@ -114,7 +120,7 @@ def _set_proof(response: HttpResponse, account_id: int, *, holder: bool) -> None
         f"{account_id}:{'holder' if holder else 'quick'}",
         salt=QUICK_SALT,
         max_age=int(QUICK_MAX_AGE.total_seconds()),
-        path=reverse("metering:quick"),
+        path=reverse("quick_readings:quick"),
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
         samesite="Lax",
@@ -162,7 +168,7 @@ def _meters_page(request: HttpRequest, account_id: int, holder: bool, **extra) -
         "holder": holder,
         "today": timezone.localdate(),
     }
-    return render(request, "metering/quick.html", context)
+    return render(request, "quick_readings/quick.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -173,17 +179,17 @@ def quick_readings_view(request: HttpRequest) -> HttpResponse:
         account_id = str(request.GET["account"])
         # Longer than any id: refused before it reaches (and overflows) the database driver.
         if not (account_id.isascii() and account_id.isdigit() and len(account_id) <= 18):
-            return redirect("metering:quick")
+            return redirect("quick_readings:quick")
         try:
             account = access_account(user=request.user, account_id=int(account_id))
         except AccountNotAccessible:
-            return redirect("metering:quick")
-        response = redirect("metering:quick")
+            return redirect("quick_readings:quick")
+        response = redirect("quick_readings:quick")
         _set_proof(response, account.pk, holder=True)
         return response
     if request.method == "POST" and "finish" in request.POST:
-        response = redirect("metering:quick")
-        response.delete_cookie(QUICK_COOKIE, path=reverse("metering:quick"))
+        response = redirect("quick_readings:quick")
+        response.delete_cookie(QUICK_COOKIE, path=reverse("quick_readings:quick"))
         return response
     proof = _proof(request)
     if request.method == "GET" and proof is not None:
@@ -207,10 +213,10 @@ def quick_readings_view(request: HttpRequest) -> HttpResponse:
             except CheckFailed:
                 form.add_error(None, _failed_message())
             else:
-                response = redirect("metering:quick")
+                response = redirect("quick_readings:quick")
                 _set_proof(response, account.pk, holder=False)
                 return response
-    return render(request, "metering/quick.html", {"form": form})
+    return render(request, "quick_readings/quick.html", {"form": form})
 
 
 def _accepted_message(result: ReadingSubmitted) -> str:
@@ -304,7 +310,7 @@ def quick_submit_view(request: HttpRequest) -> HttpResponse:
     proof = _proof(request)
     if proof is None:
         messages.warning(request, _("Please type the account's details again."))
-        return redirect("metering:quick")
+        return redirect("quick_readings:quick")
     account_id, holder = proof
     meter = quick.quick_meter(account_id=account_id, meter_id=request.POST.get("meter", ""))
     if meter is None:
@@ -320,7 +326,7 @@ def quick_submit_view(request: HttpRequest) -> HttpResponse:
         messages.success(
             request, reading_submitted_message(result) if holder else _accepted_message(result)
         )
-        return redirect("metering:quick")
+        return redirect("quick_readings:quick")
     if outcome.get("confirm"):
         return render(
             request,
@@ -328,7 +334,7 @@ def quick_submit_view(request: HttpRequest) -> HttpResponse:
             {
                 **outcome,
                 "meter": meter,
-                "action_url": reverse("metering:quick_submit"),
+                "action_url": reverse("quick_readings:quick_submit"),
                 "meter_label": _quick_label(meter),
             },
         )
@@ -349,9 +355,9 @@ def reading_link_view(request: HttpRequest, token: str) -> HttpResponse:
     try:
         opened = links.reading_link_open(token=token, today=today)
     except links.ReadingLinkInvalid:
-        return render(request, "metering/link_invalid.html", status=404)
+        return render(request, "quick_readings/link_invalid.html", status=404)
     meter = opened.meter
-    action_url = reverse("metering:link", kwargs={"token": token})
+    action_url = reverse("quick_readings:link", kwargs={"token": token})
     context: dict[str, Any] = {}
     if request.method == "POST":
         result, context = _submit(
@@ -375,7 +381,7 @@ def reading_link_view(request: HttpRequest, token: str) -> HttpResponse:
     zone_errors = context.get("zone_errors") or {}
     return render(
         request,
-        "metering/link.html",
+        "quick_readings/link.html",
         {
             "meter": meter,
             "panel": panel,

@@ -13,11 +13,10 @@ from dataclasses import dataclass
 
 from kabinet.addresses.normalize import fold_account_number, fold_name
 from kabinet.billing.models import Account
+from kabinet.metering.models import Meter
+from kabinet.metering.zones import meter_zones
 from kabinet.providers.models import Provider
 from kabinet.subscribers.services import CheckFailed, check_throttled
-
-from .models import Meter
-from .zones import meter_zones
 
 # As many letters as Naftogaz asks for: few enough to remember, enough that a guess of the
 # number alone needs the right letters too.

@@ -12,13 +12,12 @@ from dataclasses import dataclass
 
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from kabinet.metering.models import Meter
 from kabinet.providers import windows
 from kabinet.providers.models import Provider
 from kabinet.subscribers.models import AccountLink
 
-from .models import Meter
-
-SALT = "kabinet.metering.links.reading-link"
+SALT = "kabinet.quick_readings.links.reading-link"
 # A token is `link-meter-day-signature`: ids and the last day (YYYYMMDD) in base 36.
 MAX_TOKEN_LENGTH = 120
 
