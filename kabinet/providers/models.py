@@ -45,7 +45,9 @@ class Provider(models.Model):
         _("implausible when this many times the usual"),
         max_digits=6,
         decimal_places=2,
+        # db_default too, so that the importer's raw INSERTs of new providers inherit it.
         default=Decimal(5),
+        db_default=Decimal(5),
     )
     operators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
