@@ -10,9 +10,8 @@ from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from kabinet.subscribers import services
-from kabinet.subscribers.models import AccountLink
-from kabinet.subscribers.services import (
+from kabinet.subscribers import check
+from kabinet.subscribers.check import (
     THROTTLE_BY_ADDRESS,
     THROTTLE_BY_NUMBER,
     AccountAlreadyRegistered,
@@ -22,6 +21,7 @@ from kabinet.subscribers.services import (
     account_check,
     account_check_throttled,
 )
+from kabinet.subscribers.models import AccountLink
 
 NOW = dt.datetime(2026, 11, 28, 10, 0, tzinfo=dt.UTC)
 
@@ -255,14 +255,14 @@ def test_concurrent_failures_are_each_counted_where_incr_is_atomic(settings):
             "LOCATION": "check-throttle-threads",
         }
     }
-    window = services._window(THROTTLE_BY_NUMBER, "1:0012345", NOW)
+    window = check._window(THROTTLE_BY_NUMBER, "1:0012345", NOW)
     failures = 64
     barrier = threading.Barrier(8)
 
     def fail(_: int) -> None:
         with contextlib.suppress(threading.BrokenBarrierError):
             barrier.wait(timeout=1)
-        services._count_failure([window], NOW, atomic=True)
+        check._count_failure([window], NOW, atomic=True)
 
     try:
         with ThreadPoolExecutor(max_workers=8) as pool:
