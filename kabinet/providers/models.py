@@ -39,7 +39,7 @@ class Provider(models.Model):
         decimal_places=3,
         null=True,
         blank=True,
-        help_text=_("Empty: the service's default (3 m³ a day for water)."),
+        help_text=_("Empty: the default for the meter's service."),
     )
     usual_factor = models.DecimalField(
         _("implausible when this many times the usual"),
