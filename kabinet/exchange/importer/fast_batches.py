@@ -24,7 +24,7 @@ from .columns import (
     ZONED_LEDGER_KINDS,
     Column,
 )
-from .fast_rows import Memo, ResolveProvider, checked_date, optional, staged_period, whole_cells
+from .fast_rows import Memo, ResolveProvider, checked_date, positions, staged_period, whole_cells
 
 # A ledger batch, column by column: provider ids, accounts, periods, kinds, services, amounts,
 # volumes, tariffs, dates, notes, zones, references (text as staged, None for an empty
@@ -75,12 +75,11 @@ def fast_ledger_batch(index: Mapping[str, int], resolve: ResolveProvider) -> Bat
     whole with one regular expression each. What is left per row runs in C (zip, map, join).
     """
     spec = LEDGER
-    i_provider = optional(index, "provider")
-    i_account, i_period = index["account"], index["period"]
-    i_kind, i_amount = index["kind"], index["amount"]
-    i_service, i_volume = optional(index, "service"), optional(index, "volume")
-    i_tariff, i_date = optional(index, "tariff"), optional(index, "date")
-    i_note, i_reference = optional(index, "note"), optional(index, "reference")
+    at = positions(index, spec)
+    i_provider, i_account, i_period = at["provider"], at["account"], at["period"]
+    i_kind, i_amount, i_service = at["kind"], at["amount"], at["service"]
+    i_volume, i_tariff, i_date = at["volume"], at["tariff"], at["date"]
+    i_note, i_reference = at["note"], at["reference"]
     amounts_ok = _numbers(spec["amount"])
     volumes_ok = _numbers(spec["volume"])
     tariffs_ok = _numbers(spec["tariff"])
@@ -178,12 +177,11 @@ def fast_meter_batch(index: Mapping[str, int], resolve: ResolveProvider) -> Batc
     """The fast meter converter a batch at a time, as columns, or None when any row is in
     doubt."""
     spec = METERS
-    i_provider = optional(index, "provider")
-    i_account, i_meter, i_service = index["account"], index["meter"], index["service"]
-    i_digits, i_decimals = optional(index, "digits"), optional(index, "decimals")
-    i_installed, i_verify = optional(index, "installed"), optional(index, "verify_by")
-    i_initial, i_removed = optional(index, "initial"), optional(index, "removed")
-    i_zones = optional(index, "zones")
+    at = positions(index, spec)
+    i_provider, i_account, i_meter = at["provider"], at["account"], at["meter"]
+    i_service, i_digits, i_decimals = at["service"], at["digits"], at["decimals"]
+    i_installed, i_verify, i_initial = at["installed"], at["verify_by"], at["initial"]
+    i_removed, i_zones = at["removed"], at["zones"]
     initials_ok = _numbers(spec["initial"])
     account_max, serial_max = spec["account"].max_length, spec["meter"].max_length
     dates = Memo(checked_date)

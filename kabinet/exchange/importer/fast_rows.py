@@ -30,6 +30,7 @@ from .columns import (
     SIGNED_LEDGER_KINDS,
     ZONED_LEDGER_KINDS,
     Column,
+    Kind,
     plain_number,
 )
 
@@ -100,9 +101,13 @@ def fast_converter(
     return factory(index, resolve) if factory else None
 
 
-def optional(index: Mapping[str, int], column: str) -> int:
-    """Position of an optional column; -1 (an always-empty cell) when the file lacks it."""
-    return index.get(column, -1)
+def positions(index: Mapping[str, int], kind: Kind) -> dict[str, int]:
+    """Each column's position in a file with this header; -1 (an always-empty cell) for an
+    optional column the file lacks. A required column is there: the header was checked."""
+    return {
+        column.name: index[column.name] if column.required else index.get(column.name, -1)
+        for column in kind.columns
+    }
 
 
 def _cells(values: Sequence[str]) -> Sequence[str]:
@@ -118,12 +123,11 @@ def _cells(values: Sequence[str]) -> Sequence[str]:
 
 def _fast_ledger(index: Mapping[str, int], resolve: ResolveProvider) -> FastConverter:
     spec = LEDGER
-    i_provider = optional(index, "provider")
-    i_account, i_period = index["account"], index["period"]
-    i_kind, i_amount = index["kind"], index["amount"]
-    i_service, i_volume = optional(index, "service"), optional(index, "volume")
-    i_tariff, i_date = optional(index, "tariff"), optional(index, "date")
-    i_note, i_reference = optional(index, "note"), optional(index, "reference")
+    at = positions(index, spec)
+    i_provider, i_account, i_period = at["provider"], at["account"], at["period"]
+    i_kind, i_amount, i_service = at["kind"], at["amount"], at["service"]
+    i_volume, i_tariff, i_date = at["volume"], at["tariff"], at["date"]
+    i_note, i_reference = at["note"], at["reference"]
     money = number_matcher(spec["amount"])
     volume_re = number_matcher(spec["volume"])
     tariff_re = number_matcher(spec["tariff"])
@@ -185,13 +189,11 @@ def _fast_ledger(index: Mapping[str, int], resolve: ResolveProvider) -> FastConv
 
 def _fast_account(index: Mapping[str, int], resolve: ResolveProvider) -> FastConverter:
     spec = ACCOUNTS
-    i_provider = optional(index, "provider")
-    i_account, i_street = index["account"], index["street_id"]
-    i_house, i_surname = index["house"], index["surname"]
-    i_korpus, i_apartment = optional(index, "korpus"), optional(index, "apartment")
-    i_name, i_patronymic = optional(index, "name"), optional(index, "patronymic")
-    i_persons, i_opened = optional(index, "persons"), optional(index, "opened")
-    i_closed = optional(index, "closed")
+    at = positions(index, spec)
+    i_provider, i_account, i_street = at["provider"], at["account"], at["street_id"]
+    i_house, i_surname, i_korpus = at["house"], at["surname"], at["korpus"]
+    i_apartment, i_name, i_patronymic = at["apartment"], at["name"], at["patronymic"]
+    i_persons, i_opened, i_closed = at["persons"], at["opened"], at["closed"]
     number_max, street_max = spec["account"].max_length, spec["street_id"].max_length
     house_max, korpus_max = spec["house"].max_length, spec["korpus"].max_length
     apartment_max, surname_max = spec["apartment"].max_length, spec["surname"].max_length
@@ -253,12 +255,11 @@ def _fast_account(index: Mapping[str, int], resolve: ResolveProvider) -> FastCon
 
 def _fast_meter(index: Mapping[str, int], resolve: ResolveProvider) -> FastConverter:
     spec = METERS
-    i_provider = optional(index, "provider")
-    i_account, i_meter, i_service = index["account"], index["meter"], index["service"]
-    i_digits, i_decimals = optional(index, "digits"), optional(index, "decimals")
-    i_installed, i_verify = optional(index, "installed"), optional(index, "verify_by")
-    i_initial, i_removed = optional(index, "initial"), optional(index, "removed")
-    i_zones = optional(index, "zones")
+    at = positions(index, spec)
+    i_provider, i_account, i_meter = at["provider"], at["account"], at["meter"]
+    i_service, i_digits, i_decimals = at["service"], at["digits"], at["decimals"]
+    i_installed, i_verify, i_initial = at["installed"], at["verify_by"], at["initial"]
+    i_removed, i_zones = at["removed"], at["zones"]
     account_max, serial_max = spec["account"].max_length, spec["meter"].max_length
     digit_values, decimal_values = whole_cells(spec["digits"]), whole_cells(spec["decimals"])
     zone_counts = whole_cells(spec["zones"])
@@ -315,10 +316,10 @@ def _fast_meter(index: Mapping[str, int], resolve: ResolveProvider) -> FastConve
 
 def _fast_reading(index: Mapping[str, int], resolve: ResolveProvider) -> FastConverter:
     spec = READINGS
-    i_provider = optional(index, "provider")
-    i_account, i_meter = index["account"], index["meter"]
-    i_date, i_value, i_source = index["date"], index["value"], optional(index, "source")
-    i_zone = optional(index, "zone")
+    at = positions(index, spec)
+    i_provider, i_account, i_meter = at["provider"], at["account"], at["meter"]
+    i_date, i_value, i_source = at["date"], at["value"], at["source"]
+    i_zone = at["zone"]
     account_max, serial_max = spec["account"].max_length, spec["meter"].max_length
     sources, zones = spec["source"].allowed, spec["zone"].allowed
     reading = number_matcher(spec["value"])
