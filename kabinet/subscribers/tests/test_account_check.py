@@ -10,6 +10,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from kabinet.metering.keys import meter_serial_key
 from kabinet.subscribers import check
 from kabinet.subscribers.check import (
     THROTTLE_BY_ADDRESS,
@@ -140,6 +141,19 @@ def test_a_provider_that_requires_it_also_asks_for_a_meter_serial(
     with pytest.raises(CheckFailed):
         account_check(**typed, meter_serial="1402378")
     assert account_check(**typed, meter_serial="b 1402377") == billed_account
+
+
+def test_the_check_compares_the_stored_serial_key_not_the_serial(billed_account, typed, make_meter):
+    billed_account.provider.meter_required = True
+    billed_account.provider.save()
+    meter = make_meter(billed_account, serial="В-1402377")
+    assert meter.serial_key == meter_serial_key("b 1402377")
+    # A key the importer stored for another serial: the serial itself is not folded again.
+    type(meter).objects.filter(pk=meter.pk).update(serial_key=meter_serial_key("555"))
+
+    with pytest.raises(CheckFailed):
+        account_check(**typed, meter_serial="b 1402377")
+    assert account_check(**typed, meter_serial="5-55") == billed_account
 
 
 def test_a_removed_meter_no_longer_proves_the_account(billed_account, typed, make_meter):
