@@ -7,15 +7,38 @@ replace a group at a time."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from .report import Checks, Errors, missing_account
 from .staging import T_ACCOUNT, T_LEDGER, Database, copy_text
 
 LEDGER_COLUMNS = (
-    "account_id, period, kind, service, amount, volume, tariff, payment_date, note, zone,"
-    " reference, position"
+    "account_id",
+    "period",
+    "kind",
+    "service",
+    "amount",
+    "volume",
+    "tariff",
+    "payment_date",
+    "note",
+    "zone",
+    "reference",
+    "position",
 )
+# Exchange 1.1's zone and reference, empty in most deliveries: a batch without either leaves
+# them to the columns' database default, '', and writes two columns a row fewer.
+_OPTIONAL_AT = (LEDGER_COLUMNS.index("zone"), LEDGER_COLUMNS.index("reference"))
+
+
+def _written(columns: Sequence[Sequence[Any]]) -> tuple[list[str], list[Sequence[Any]]]:
+    """The ledger columns worth writing for a batch given column by column (in the order of
+    LEDGER_COLUMNS), and those columns."""
+    if any(any(columns[at]) for at in _OPTIONAL_AT):
+        return list(LEDGER_COLUMNS), list(columns)
+    keep = [at for at in range(len(LEDGER_COLUMNS)) if at not in _OPTIONAL_AT]
+    return [LEDGER_COLUMNS[at] for at in keep], [columns[at] for at in keep]
 
 
 class LedgerLoader:
@@ -74,16 +97,16 @@ class LedgerLoader:
             )
             return
         self.direct += len(lines)
-        values = (account_ids, *columns[2:], lines)
+        names, values = _written((account_ids, *columns[2:], lines))
         if self.db.vendor == "postgresql":
             # The COPY is left open while the next batch is read and checked: the server
             # writes this one meanwhile, on the other core.
-            pending = self.db.cursor.cursor.copy(f"COPY {T_LEDGER} ({LEDGER_COLUMNS}) FROM STDIN")
+            pending = self.db.cursor.cursor.copy(f"COPY {T_LEDGER} ({', '.join(names)}) FROM STDIN")
             copy = pending.__enter__()
             self.pending_copy = pending
             copy.write(copy_text(values))
         else:
-            self.db.sqlite_insert_columns(T_LEDGER, LEDGER_COLUMNS.split(", "), values)
+            self.db.sqlite_insert_columns(T_LEDGER, names, values)
 
     def finish_copy(self, error: BaseException | None = None) -> None:
         """End the COPY `load_columns` left open (before the connection is used for anything
@@ -130,4 +153,4 @@ class LedgerLoader:
         self.db.load("ledger", staged)
         self.direct += len(direct)
         if direct:
-            self.db.write_rows(T_LEDGER, LEDGER_COLUMNS.split(", "), direct)
+            self.db.write_rows(T_LEDGER, list(LEDGER_COLUMNS), direct)
