@@ -35,7 +35,12 @@ def account_keys(*, house: str, korpus: str = "", apartment: str = "", surname: 
 
     A fractional house number (`12/3`) is split into house and korpus first.
     """
-    return AccountKeys(
+    return AccountKeys(*account_key_values(house, korpus, apartment, surname))
+
+
+def account_key_values(house: str, korpus: str, apartment: str, surname: str) -> tuple[str, ...]:
+    """`account_keys` as a plain tuple, for the importer's fast path (a call a row)."""
+    return (
         *_house_keys(house, korpus),
         apartment,
         _apartment_key(apartment),

@@ -113,7 +113,7 @@ def fast_ledger_batch(index: Mapping[str, int], resolve: ResolveProvider) -> Bat
             or not distinct_services <= SERVICE_CELLS.keys()
             or not _optional_dates(days, dates)
             or not _texts_ok(notes, note_max, required=False)
-            or not _texts_ok(references, reference_max, required=False)
+            or (i_reference >= 0 and not _texts_ok(references, reference_max, required=False))
         ):
             return None
         zoned = not distinct_services <= _SERVICES_WITHOUT_ZONE

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from kabinet.billing.keys import account_keys
+from kabinet.billing.keys import account_key_values
 from kabinet.metering.keys import meter_serial_key
 
 from .columns import (
@@ -242,7 +242,7 @@ def _fast_account(index: Mapping[str, int], resolve: ResolveProvider) -> FastCon
             provider_id,
             number,
             street,
-            *account_keys(house=house, korpus=korpus, apartment=apartment, surname=surname),
+            *account_key_values(house, korpus, apartment, surname),
             name,
             patronymic,
             int(persons) if persons else None,
