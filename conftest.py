@@ -5,13 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from kabinet.addresses.normalize import (
-    fold_apartment,
-    fold_house,
-    fold_korpus,
-    fold_name,
-    fold_street,
-)
+from kabinet.addresses.normalize import fold_street
+from kabinet.billing.keys import account_keys
 
 
 @pytest.fixture
@@ -76,14 +71,9 @@ def make_account(db, make_provider, make_street):
             provider=provider,
             number=number,
             street=street,
-            house=house,
-            house_key=fold_house(house),
-            korpus=korpus,
-            korpus_key=fold_korpus(korpus),
-            apartment=apartment,
-            apartment_key=fold_apartment(apartment),
-            surname=surname,
-            surname_key=fold_name(surname),
+            **account_keys(
+                house=house, korpus=korpus, apartment=apartment, surname=surname
+            )._asdict(),
             **fields,
         )
 

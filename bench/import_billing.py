@@ -34,6 +34,8 @@ from bench.load_support import kabinet, kabinet_env, pg_database
 
 BENCHMARK = "import_billing"
 MEMORY_LIMIT_MB = 500.0
+# Several people may share one server: each names its scratch databases apart.
+PG_PREFIX = os.environ.get("KABINET_BENCH_PG_PREFIX", "kabinet_bench")
 # The natural keys of each kind, as the real tables enforce them.
 UNIQUE_KEYS = {
     "providers": ["provider"],
@@ -206,9 +208,9 @@ def measure(db: str, accounts: int, repeat: int) -> list[Figure]:
                 results.append(import_in_child(paths, env))
                 floor_name = "csv + sqlite3 executemany, bare tables"
             else:
-                with pg_database("kabinet_bench_import_floor") as floor_url:
+                with pg_database(f"{PG_PREFIX}_import_floor") as floor_url:
                     floors.append(postgres_floor(paths, floor_url))
-                with pg_database("kabinet_bench_import") as url:
+                with pg_database(f"{PG_PREFIX}_import") as url:
                     env = kabinet_env(url, var_dir=str(folder))
                     kabinet("migrate", "--skip-checks", "--noinput", "-v0", env=env)
                     results.append(import_in_child(paths, env))

@@ -20,8 +20,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from kabinet.backoffice import services as backoffice_services
-from kabinet.backoffice.models import ImportRun
 from kabinet.billing.models import Account, LedgerEntry
+from kabinet.exchange import runs as import_runs
+from kabinet.exchange.models import ImportRun
 from kabinet.metering.messages import reading_submitted_message
 from kabinet.metering.models import Meter, Reading
 from kabinet.metering.services import ReadingNeedsConfirmation, ReadingRejected, reading_submit
@@ -393,7 +394,7 @@ class ImportListView(OperatorView, generics.ListAPIView):
         form.is_valid(raise_exception=True)
         data = form.validated_data
         provider = self.provider(data["provider"])
-        run = backoffice_services.import_run_create(
+        run = import_runs.import_run_create(
             actor=request.user,
             provider=provider,
             files=data["files"],
@@ -402,7 +403,7 @@ class ImportListView(OperatorView, generics.ListAPIView):
             encoding=data.get("encoding", ""),
             now=timezone.now(),
         )
-        run = backoffice_services.import_run_start(run=run)
+        run = import_runs.import_run_start(run=run)
         return Response(
             s.ImportRunSerializer(run).data,
             status=status.HTTP_201_CREATED if run.is_finished else status.HTTP_202_ACCEPTED,

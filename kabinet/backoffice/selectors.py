@@ -14,12 +14,11 @@ from kabinet.addresses.models import Street, StreetName
 from kabinet.addresses.normalize import fold_account_number, fold_name, fold_street
 from kabinet.audit.models import AuditEntry
 from kabinet.billing.models import Account
+from kabinet.exchange.models import ImportRun
 from kabinet.metering.models import Meter, Reading
 from kabinet.periods import period_start
 from kabinet.providers.models import Provider
 from kabinet.subscribers.models import AccountLink
-
-from .models import ImportRun
 
 
 @dataclass(frozen=True)

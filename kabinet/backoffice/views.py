@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from kabinet.exchange import runs
+from kabinet.exchange.models import ImportRun
 from kabinet.metering.services import ReadingRejected, reading_review_accept, reading_review_correct
 from kabinet.periods import format_period
 from kabinet.providers.forms import ProviderSettingsForm
@@ -43,7 +45,6 @@ from .forms import (
     UnlinkForm,
     month_range,
 )
-from .models import ImportRun
 
 PAGE_SIZE = 50
 DASHBOARD_ROWS = 10
@@ -171,7 +172,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
             user=request.user, provider_id=form.cleaned_data["provider"].pk
         )
         try:
-            run = services.import_run_create(
+            run = runs.import_run_create(
                 actor=request.user,
                 provider=provider,
                 files=form.cleaned_data["files"],
@@ -180,10 +181,10 @@ def import_list(request: HttpRequest) -> HttpResponse:
                 encoding=form.cleaned_data["encoding"],
                 now=timezone.now(),
             )
-        except services.BackofficeRefused as refusal:
+        except runs.ImportRunRefused as refusal:
             form.add_error("files", refusal.message)
         else:
-            services.import_run_start(run=run)
+            runs.import_run_start(run=run)
             return redirect("backoffice:import_detail", run_id=run.pk)
     history = _page(request, selectors.import_history(providers=providers))
     return _render(request, "imports.html", "imports", form=form, page=history)
@@ -218,11 +219,11 @@ def import_progress(request: HttpRequest, run_id: int) -> HttpResponse:
 def import_apply(request: HttpRequest, run_id: int) -> HttpResponse:
     dry_run = _run(request, run_id)
     try:
-        run = services.import_run_apply(dry_run=dry_run, actor=request.user, now=timezone.now())
-    except services.BackofficeRefused as refusal:
+        run = runs.import_run_apply(dry_run=dry_run, actor=request.user, now=timezone.now())
+    except runs.ImportRunRefused as refusal:
         messages.error(request, refusal.message)
         return redirect("backoffice:import_detail", run_id=dry_run.pk)
-    services.import_run_start(run=run)
+    runs.import_run_start(run=run)
     return redirect("backoffice:import_detail", run_id=run.pk)
 
 

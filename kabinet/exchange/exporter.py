@@ -3,7 +3,7 @@
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any, BinaryIO
 
@@ -17,7 +17,17 @@ from kabinet.providers.models import Provider
 from .dbf import DbfField, write_dbf
 
 FORMATS = ("csv", "dbf")
-COLUMNS = ("provider", "account", "meter", "date", "value", "consumption", "submitted", "source")
+COLUMNS = (
+    "provider",
+    "account",
+    "meter",
+    "date",
+    "value",
+    "consumption",
+    "submitted",
+    "zone",
+    "source",
+)
 DBF_ENCODING = "cp1251"
 DBF_FIELDS = (
     DbfField("PROVIDER", "C", 40),
@@ -28,6 +38,7 @@ DBF_FIELDS = (
     # DBF names have at most ten characters.
     DbfField("CONSUMPTIO", "N", 20, 6),
     DbfField("SUBMITTED", "C", 25),
+    DbfField("ZONE", "C", 10),
     DbfField("SOURCE", "C", 10),
 )
 # A spreadsheet runs a cell that begins with one of these as a formula.
@@ -57,7 +68,9 @@ def _escape(cell: str) -> str:
 def _rows(provider: Provider, date_from: dt.date, date_to: dt.date) -> Iterator[tuple[Any, ...]]:
     previous = (
         Reading.objects.filter(
-            meter_id=OuterRef("meter_id"), reading_date__lt=OuterRef("reading_date")
+            meter_id=OuterRef("meter_id"),
+            zone=OuterRef("zone"),
+            reading_date__lt=OuterRef("reading_date"),
         )
         .order_by("-reading_date")
         .values("value")[:1]
@@ -70,7 +83,7 @@ def _rows(provider: Provider, date_from: dt.date, date_to: dt.date) -> Iterator[
             reading_date__lte=date_to,
         )
         .annotate(previous=Subquery(previous))
-        .order_by("meter__account__number", "meter__serial", "reading_date", "id")
+        .order_by("meter__account__number", "meter__serial", "reading_date", "zone", "id")
         .values_list(
             "meter__account__number",
             "meter__serial",
@@ -81,6 +94,7 @@ def _rows(provider: Provider, date_from: dt.date, date_to: dt.date) -> Iterator[
             "meter__digits",
             "meter__decimals",
             "submitted_at",
+            "zone",
             "source",
         )
     )
@@ -94,6 +108,7 @@ def _rows(provider: Provider, date_from: dt.date, date_to: dt.date) -> Iterator[
         digits,
         decimals,
         submitted_at,
+        zone,
         source,
     ) in readings.iterator(chunk_size=2000):
         used = consumption(
@@ -110,6 +125,7 @@ def _rows(provider: Provider, date_from: dt.date, date_to: dt.date) -> Iterator[
             _shown(value, decimals),
             _shown(used, decimals),
             submitted,
+            zone,
             source,
         )
 
@@ -136,10 +152,17 @@ def readings_export(
         return write_dbf(
             out, fields=DBF_FIELDS, records=rows, encoding=DBF_ENCODING, updated=date_to
         )
+    return csv_write(out, columns=COLUMNS, rows=rows)
+
+
+def csv_write(out: BinaryIO, *, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Write an export's header and rows to `out` as UTF-8 CSV (CRLF, as RFC 4180 says) and
+    return how many rows were written. Dates are ISO; a text cell a spreadsheet would run as a
+    formula is quoted with an apostrophe."""
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
     try:
         writer = csv.writer(text, lineterminator="\r\n")
-        writer.writerow(COLUMNS)
+        writer.writerow(columns)
         written = 0
         for row in rows:
             writer.writerow(

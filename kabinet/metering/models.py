@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kabinet.providers.service_kinds import Service
 
+from .keys import meter_serial_key
 from .zones import Zone
 
 # Readings are stored with six decimals; a meter shows `decimals` of them (3 by default).
@@ -19,6 +20,9 @@ class Meter(models.Model):
 
     account = models.ForeignKey("billing.Account", on_delete=models.CASCADE, related_name="meters")
     serial = models.CharField(_("serial number"), max_length=40)
+    # What the Check step matches a typed serial against (see keys.meter_serial_key): stored,
+    # so that no query folds serials. The importer fills it in its own SQL.
+    serial_key = models.CharField(max_length=80, blank=True, default="", db_default="")
     service = models.CharField(_("service"), max_length=20, choices=Service.choices)
     digits = models.PositiveSmallIntegerField(_("integer digits"), default=5)
     decimals = models.PositiveSmallIntegerField(_("decimal digits"), default=3)
@@ -54,6 +58,12 @@ class Meter(models.Model):
 
     def __str__(self) -> str:
         return self.serial
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.serial_key = meter_serial_key(self.serial)
+        if kwargs.get("update_fields") is not None and "serial" in kwargs["update_fields"]:  # type: ignore[operator]
+            kwargs["update_fields"] = {*kwargs["update_fields"], "serial_key"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property
     def in_service(self) -> bool:

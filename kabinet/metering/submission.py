@@ -14,10 +14,11 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from kabinet.providers import windows
-from kabinet.providers.service_kinds import Service, service_unit
+from kabinet.providers.service_kinds import service_unit
 
 from . import consumption as maths
 from .models import Meter, Reading
+from .plausibility import USUAL_HISTORY_DAYS, is_implausible, usual_daily_use, usual_history_since
 from .values import ValueProblem, decimal_places, parse_value
 from .zones import ZONES_BY_COUNT, Zone
 
@@ -32,22 +33,6 @@ SUBSCRIBER_SOURCES = (
 # same day; a billing estimate or a phoned-in value is replaced by what the subscriber reads.
 PROTECTED_SOURCES = (Reading.Source.CONTROLLER, Reading.Source.OPERATOR)
 
-# The largest plausible use a day when the provider sets none.
-DEFAULT_DAILY_MAX: dict[str, Decimal] = {
-    Service.COLD_WATER: Decimal(3),
-    Service.HOT_WATER: Decimal(3),
-    Service.GAS: Decimal(30),
-    Service.ELECTRICITY: Decimal(100),
-    Service.HEAT: Decimal(2),
-}
-
-# Differences this small are a counter's last digit turning over: never called implausible.
-NOISE = Decimal(1)
-
-# The usual use a day is taken from this much history before the new reading, and only when
-# the history spans at least MIN_USUAL_DAYS.
-USUAL_HISTORY_DAYS = 365
-MIN_USUAL_DAYS = 28
 # One query fetches the readings from this many days before the new reading's year of history
 # on: the last two readings and the usual use come from it whenever the previous reading lies
 # within these days of the new one (monthly or more often: nearly always). Otherwise each is
@@ -186,7 +171,7 @@ def _history(*, meter: Meter, reading_date: dt.date, zone: str) -> _History:
 def _usual_daily(
     *, meter: Meter, before: maths.Point, history: _History, zone: str
 ) -> Decimal | None:
-    since = before.day - dt.timedelta(days=USUAL_HISTORY_DAYS)
+    since = usual_history_since(before.day)
     if since >= history.since:
         day_at = _READING_COLUMNS.index("reading_date")
         value_at = _READING_COLUMNS.index("value")
@@ -203,11 +188,9 @@ def _usual_daily(
             reading_date__lte=before.day,
             status=Reading.Status.ACCEPTED,
         ).values_list("reading_date", "value")
-    points = [maths.Point(day=day, value=value) for day, value in rows]
-    spans = maths.intervals(points, digits=meter.digits)
-    if sum(interval.days for interval in spans) < MIN_USUAL_DAYS:
-        return None
-    return maths.usual_daily(spans)
+    return usual_daily_use(
+        (maths.Point(day=day, value=value) for day, value in rows), digits=meter.digits
+    )
 
 
 def evaluate(
@@ -351,34 +334,33 @@ def evaluate(
     used = maths.reading_consumption(previous=previous_value, current=parsed, digits=meter.digits)
     evaluation.consumption = used
 
-    if previous_point is not None and days and used > NOISE:
-        daily_max = provider.daily_max or DEFAULT_DAILY_MAX.get(meter.service)
-        per_day = used / days
-        too_much = daily_max is not None and per_day > daily_max
-        usual = (
-            _usual_daily(meter=meter, before=previous_point, history=history, zone=zone)
-            if not too_much
-            else None
-        )
-        much_more_than_usual = usual is not None and per_day > provider.usual_factor * usual
-        if too_much or much_more_than_usual:
-            evaluation.implausible = True
-            if not confirm_implausible:
-                raise ReadingNeedsConfirmation(
-                    "implausible",
-                    _(
-                        "%(value)s would mean %(used)s %(unit)s used in %(days)s days, much "
-                        "more than is usual for this meter. Did you type an extra digit? "
-                        "Check the number; if it is right, confirm it and an operator will "
-                        "review it."
-                    )
-                    % {
-                        "value": format_value(parsed, meter.decimals),
-                        "used": format_value(used, meter.decimals),
-                        "unit": unit,
-                        "days": days,
-                    },
+    if previous_point is not None and is_implausible(
+        used=used,
+        days=days or 0,
+        service=meter.service,
+        daily_max=provider.daily_max,
+        usual_factor=provider.usual_factor,
+        usual_daily=lambda: _usual_daily(
+            meter=meter, before=previous_point, history=history, zone=zone
+        ),
+    ):
+        evaluation.implausible = True
+        if not confirm_implausible:
+            raise ReadingNeedsConfirmation(
+                "implausible",
+                _(
+                    "%(value)s would mean %(used)s %(unit)s used in %(days)s days, much "
+                    "more than is usual for this meter. Did you type an extra digit? "
+                    "Check the number; if it is right, confirm it and an operator will "
+                    "review it."
                 )
+                % {
+                    "value": format_value(parsed, meter.decimals),
+                    "used": format_value(used, meter.decimals),
+                    "unit": unit,
+                    "days": days,
+                },
+            )
     return evaluation
 
 

@@ -34,7 +34,7 @@ class ProviderSettingsForm(forms.Form):
         decimal_places=3,
         min_value=Decimal("0.001"),
         required=False,
-        help_text=_("Empty: the service's default (3 m³ a day for water)."),
+        help_text=_("Empty: the default for the meter's service."),
     )
     usual_factor = forms.DecimalField(
         label=_("Implausible when this many times the usual"),

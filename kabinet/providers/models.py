@@ -39,13 +39,15 @@ class Provider(models.Model):
         decimal_places=3,
         null=True,
         blank=True,
-        help_text=_("Empty: the service's default (3 m³ a day for water)."),
+        help_text=_("Empty: the default for the meter's service."),
     )
     usual_factor = models.DecimalField(
         _("implausible when this many times the usual"),
         max_digits=6,
         decimal_places=2,
+        # db_default too, so that the importer's raw INSERTs of new providers inherit it.
         default=Decimal(5),
+        db_default=Decimal(5),
     )
     operators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,

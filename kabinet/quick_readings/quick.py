@@ -16,7 +16,7 @@ from kabinet.billing.models import Account
 from kabinet.metering.models import Meter
 from kabinet.metering.zones import meter_zones
 from kabinet.providers.models import Provider
-from kabinet.subscribers.services import CheckFailed, check_throttled
+from kabinet.subscribers.check import CheckFailed, check_throttled
 
 # As many letters as Naftogaz asks for: few enough to remember, enough that a guess of the
 # number alone needs the right letters too.

@@ -36,7 +36,7 @@ from kabinet.metering.zones import meter_zones
 from kabinet.periods import month_name
 from kabinet.providers.models import Provider
 from kabinet.subscribers.access import AccountNotAccessible, access_account
-from kabinet.subscribers.services import CheckFailed, CheckThrottled
+from kabinet.subscribers.check import CheckFailed, CheckThrottled
 
 from . import links, quick
 

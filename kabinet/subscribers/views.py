@@ -20,17 +20,19 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kabinet.billing.models import Account
 
 from .access import AccountNotAccessible, access_link, accessible_accounts
-from .forms import CheckForm, CredentialsForm, UnlinkForm
-from .models import User
-from .selectors import providers_for_registration, street_suggestions
-from .services import (
+from .check import (
     AccountAlreadyRegistered,
     AccountClosed,
     CheckFailed,
     CheckThrottled,
+    account_check_throttled,
+)
+from .forms import CheckForm, CredentialsForm, UnlinkForm
+from .models import User
+from .selectors import providers_for_registration, street_suggestions
+from .services import (
     NoRegistrationPending,
     account_add,
-    account_check_throttled,
     account_link_end,
     registration_claim_create,
     registration_complete,

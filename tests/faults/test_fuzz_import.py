@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kabinet.exchange.importer import ImportRejected, ImportUsageError, billing_import
-from kabinet.exchange.kinds import KINDS
+from kabinet.exchange.importer.columns import KINDS
 
 # Derandomised, so that a run is repeatable (a flaky test is a bug); explore further with
 # KABINET_FUZZ_EXAMPLES=5000 KABINET_FUZZ_RANDOM=1.

@@ -77,8 +77,8 @@ def main(server_a: str, server_b: str) -> None:
     from django.utils import timezone
 
     from kabinet.metering.models import Reading
+    from kabinet.subscribers.check import THROTTLE_BY_ADDRESS, _throttle_key
     from kabinet.subscribers.models import User
-    from kabinet.subscribers.services import THROTTLE_BY_ADDRESS, _throttle_key
 
     print(f"sessions: {settings.SESSION_ENGINE}; cache: {settings.CACHES['default']['BACKEND']}")
     today = timezone.localdate()

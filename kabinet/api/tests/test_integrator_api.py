@@ -5,9 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from kabinet.api.tokens import api_token_create
-from kabinet.backoffice import services
-from kabinet.backoffice.models import ImportRun
 from kabinet.billing.models import Account
+from kabinet.exchange import runs
+from kabinet.exchange.models import ImportRun
 from kabinet.metering.models import Reading
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_invalid_rows_are_reported_line_by_line(integrator, vodokanal):
 def test_a_large_upload_is_a_background_job_with_an_id_to_poll(
     integrator, vodokanal, samples_dir, monkeypatch
 ):
-    monkeypatch.setattr(services, "BACKGROUND_IMPORT_BYTES", 10)
+    monkeypatch.setattr(runs, "BACKGROUND_IMPORT_BYTES", 10)
 
     response = integrator.post(
         "/api/v1/imports/",

@@ -7,7 +7,7 @@ import pytest
 from django.db import connections
 from django.utils import timezone
 
-from kabinet.backoffice.models import ImportRun
+from kabinet.exchange.models import ImportRun
 
 CHROMIUM = Path("/usr/bin/chromium")
 

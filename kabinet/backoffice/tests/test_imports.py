@@ -5,9 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tasks.signals import task_enqueued
 
 from kabinet.audit.models import AuditEntry
-from kabinet.backoffice import services
-from kabinet.backoffice.models import ImportRun
 from kabinet.billing.models import Account
+from kabinet.exchange import runs
+from kabinet.exchange.models import ImportRun
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +92,7 @@ def test_a_rejected_dry_run_cannot_be_applied(operator_client, vodokanal):
 def test_a_large_upload_runs_as_a_background_task_and_its_progress_is_polled(
     operator_client, vodokanal, samples_dir, monkeypatch
 ):
-    monkeypatch.setattr(services, "BACKGROUND_IMPORT_BYTES", 10)
+    monkeypatch.setattr(runs, "BACKGROUND_IMPORT_BYTES", 10)
     enqueued = []
 
     def record(sender, task_result, **kwargs):

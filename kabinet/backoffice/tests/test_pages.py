@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def test_an_operator_adds_a_former_name_and_the_check_step_finds_the_account_by_it(
     operator_client, make_account, vodokanal
 ):
-    from kabinet.subscribers.services import account_check
+    from kabinet.subscribers.check import account_check
 
     account = make_account("0012345", house="12", apartment="45", surname="Коваленко")
     street = account.street

@@ -28,10 +28,11 @@ def meters(make_provider, make_account, make_meter):
     )
 
 
-def submit(meter, day, value, source="portal", at=None):
+def submit(meter, day, value, source="portal", at=None, zone=""):
     return Reading.objects.create(
         meter=meter,
         reading_date=day,
+        zone=zone,
         value=Decimal(value),
         source=source,
         submitted_at=at or timezone.make_aware(dt.datetime(day.year, day.month, day.day, 9, 30)),
@@ -64,9 +65,9 @@ def test_the_csv_lists_portal_readings_with_consumption_in_the_meter_s_decimals(
     lines = export().decode().splitlines()
 
     assert lines == [
-        "provider,account,meter,date,value,consumption,submitted,source",
-        "vodokanal,0012345,В-1402377,2026-10-20,5.100,15.100,2026-10-20T09:30:00+03:00,portal",
-        "vodokanal,'=SUM(A1),'+380,2026-10-03,123.4,23.4,2026-10-03T09:30:00+03:00,api",
+        "provider,account,meter,date,value,consumption,submitted,zone,source",
+        "vodokanal,0012345,В-1402377,2026-10-20,5.100,15.100,2026-10-20T09:30:00+03:00,,portal",
+        "vodokanal,'=SUM(A1),'+380,2026-10-03,123.4,23.4,2026-10-03T09:30:00+03:00,,api",
     ]
 
 
@@ -79,7 +80,7 @@ def test_readings_from_the_billing_system_and_outside_the_range_are_left_out(met
     lines = export().decode().splitlines()
 
     assert [line.split(",")[3] for line in lines[1:]] == ["2026-10-31"]
-    assert lines[1].endswith(",0.500,2026-10-31T09:30:00+02:00,operator")
+    assert lines[1].endswith(",0.500,2026-10-31T09:30:00+02:00,,operator")
 
 
 def test_the_export_is_repeatable_byte_for_byte(meters):
@@ -108,6 +109,37 @@ def test_the_dbf_export_reads_back_with_its_values(meters, tmp_path):
     )
     assert (record["VALUE"], record["CONSUMPTIO"]) == (612.204, 612.204)
     assert record["SOURCE"] == "portal"
+
+
+def test_a_two_zone_meter_exports_a_row_a_zone_with_each_zone_s_own_consumption(
+    make_provider, make_account, make_meter
+):
+    make_provider()
+    meter = make_meter(make_account("0012345"), "E-1", service="electricity", zones=2)
+    submit(meter, dt.date(2026, 9, 20), "100", source="controller", zone="day")
+    submit(meter, dt.date(2026, 9, 20), "40", source="controller", zone="night")
+    submit(meter, dt.date(2026, 10, 20), "150", source="quick", zone="night")
+    submit(meter, dt.date(2026, 10, 20), "180", source="link", zone="day")
+
+    lines = export().decode().splitlines()
+
+    assert [line.split(",")[4:] for line in lines[1:]] == [
+        ["180.000", "80.000", "2026-10-20T09:30:00+03:00", "day", "link"],
+        ["150.000", "110.000", "2026-10-20T09:30:00+03:00", "night", "quick"],
+    ]
+    assert export() == export()
+
+
+def test_the_dbf_export_carries_the_zone(make_provider, make_account, make_meter, tmp_path):
+    make_provider()
+    meter = make_meter(make_account("0012345"), "E-1", service="electricity", zones=3)
+    submit(meter, dt.date(2026, 10, 20), "15", zone="half_peak")
+    path = tmp_path / "readings.dbf"
+    path.write_bytes(export("dbf"))
+
+    (record,) = DBF(str(path))
+
+    assert (record["ZONE"], record["SOURCE"]) == ("half_peak", "portal")
 
 
 @pytest.mark.parametrize(

@@ -33,9 +33,8 @@ def test_the_period_s_readings_are_written_to_the_output_file(submitted, tmp_pat
     )
 
     lines = output.read_text(encoding="utf-8").splitlines()
-    assert (
-        lines[1]
-        == "vodokanal,0012345,В-1402377,2026-10-20,612.204,612.204,2026-10-20T09:30:00+03:00,portal"
+    assert lines[1] == (
+        "vodokanal,0012345,В-1402377,2026-10-20,612.204,612.204,2026-10-20T09:30:00+03:00,,portal"
     )
     assert not (tmp_path / "readings.csv.part").exists()
 
@@ -56,7 +55,7 @@ def test_a_date_range_outside_the_readings_writes_only_the_header(submitted, tmp
     )
 
     assert output.read_text(encoding="utf-8").splitlines() == [
-        "provider,account,meter,date,value,consumption,submitted,source"
+        "provider,account,meter,date,value,consumption,submitted,zone,source"
     ]
 
 

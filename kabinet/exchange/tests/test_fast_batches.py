@@ -9,14 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kabinet.billing.models import LedgerEntry
-from kabinet.exchange import importer
-from kabinet.exchange.importer import _copy_text, billing_import
-from kabinet.exchange.kinds import (
-    KIND_BY_NAME,
-    fast_batch_converter,
-    fast_converter,
-    fast_ledger_batch,
-)
+from kabinet.exchange.importer import billing_import, run
+from kabinet.exchange.importer.columns import KIND_BY_NAME
+from kabinet.exchange.importer.fast_batches import fast_batch_converter, fast_ledger_batch
+from kabinet.exchange.importer.fast_rows import fast_converter
+from kabinet.exchange.importer.staging import copy_text
 
 from .test_fast_path import CELLS, VALID, _fast_resolve
 
@@ -99,7 +96,7 @@ def test_a_negative_payment_sends_the_batch_row_by_row():
 
 
 def test_copy_text_escapes_what_copy_would_read_otherwise():
-    text = _copy_text([[1, 2], [None, "\\N"], ["a\tb\\c", "line\nbreak\r"]])
+    text = copy_text([[1, 2], [None, "\\N"], ["a\tb\\c", "line\nbreak\r"]])
 
     assert text == "1\t\\N\ta\\tb\\\\c\n2\t\\\\N\tline\\nbreak\\r\n"
 
@@ -109,7 +106,7 @@ def test_copy_text_escapes_what_copy_would_read_otherwise():
 def test_notes_with_tabs_backslashes_and_line_breaks_arrive_as_written(
     sample_paths, write_file, monkeypatch, batch_rows
 ):
-    monkeypatch.setattr(importer, "BATCH_ROWS", batch_rows)
+    monkeypatch.setattr(run, "BATCH_ROWS", batch_rows)
     billing_import(paths=sample_paths)
     note = 'Банк\t"А"\\ \\N\nкаса 2'
     quoted = note.replace('"', '""')

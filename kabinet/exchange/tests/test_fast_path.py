@@ -3,14 +3,14 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kabinet.exchange.kinds import (
-    KIND_BY_NAME,
-    Cells,
+from kabinet.exchange.importer.cells import Cells
+from kabinet.exchange.importer.columns import KIND_BY_NAME
+from kabinet.exchange.importer.fast_rows import fast_converter
+from kabinet.exchange.importer.rows import (
     convert_account,
     convert_ledger,
     convert_meter,
     convert_reading,
-    fast_converter,
 )
 
 PROVIDERS = {"vodokanal": 1, "gas": 2}
@@ -48,7 +48,10 @@ CELLS = {
     "persons": ["", "3", "-1", "40000", "two", "+2"],
     "opened": DATES,
     "closed": DATES,
-    "service": ["cold_water", "gas", "", "water"],
+    "service": ["cold_water", "gas", "", "water", "electricity:night", "gas:dusk", "gas:"],
+    "zones": ["", "1", "2", "3", "4", "0", "02", "x"],
+    "zone": ["", "day", "night", "peak", "half_peak", "dusk", "Day"],
+    "reference": ["", "ord-1", "r" * 65],
     "digits": ["", "4", "13", "05", "x"],
     "decimals": ["", "3", "7", "0"],
     "installed": DATES,
@@ -57,7 +60,7 @@ CELLS = {
     "removed": DATES,
     "date": DATES,
     "value": NUMBERS,
-    "source": ["", "controller", "portal", "api"],
+    "source": ["", "controller", "portal", "api", "quick", "link"],
     "period": ["2026-10", "2026-13", "1899-12", "26-10", ""],
     "kind": ["charge", "payment", "balance", "correction", "refund", ""],
     "amount": NUMBERS,
@@ -81,6 +84,9 @@ VALID = {
     "opened": ["", "2009-04-01"],
     "closed": [""],
     "service": ["cold_water", "gas"],
+    "zones": ["", "1", "2", "3"],
+    "zone": ["", "night"],
+    "reference": [""],
     "digits": ["", "4"],
     "decimals": ["", "3"],
     "installed": ["", "2015-05-10"],
@@ -89,7 +95,7 @@ VALID = {
     "removed": [""],
     "date": ["2026-10-01"],
     "value": ["0", "612.204", "612,2"],
-    "source": ["", "controller"],
+    "source": ["", "controller", "quick"],
     "period": ["2026-10"],
     "kind": ["charge", "payment", "balance", "correction"],
     "amount": ["0", "12.5", "12,50", "215.40"],
@@ -181,7 +187,38 @@ def test_a_valid_ledger_row_takes_the_fast_path():
         None,
         None,
         "",
+        "",
+        "",
     )
+
+
+def test_a_zoned_charge_and_a_payment_reference_take_the_fast_path():
+    columns = ["account", "period", "kind", "service", "amount", "reference"]
+    index = {column: position for position, column in enumerate(columns)}
+    convert = fast_converter("ledger", index, _fast_resolve("vodokanal"))
+
+    charge = convert(["0012345", "2026-10", "charge", "electricity:night", "41.20", ""])
+    payment = convert(["0012345", "2026-10", "payment", "", "50", "ord-7"])
+
+    assert charge is not None
+    assert (charge[4], charge[10]) == ("electricity", "night")
+    assert payment is not None
+    assert payment[11] == "ord-7"
+
+
+def test_a_zone_or_a_reference_on_the_wrong_kind_steps_aside_and_is_reported():
+    columns = ["account", "period", "kind", "service", "amount", "reference"]
+    index = {column: position for position, column in enumerate(columns)}
+    zoned_payment = ["0012345", "2026-10", "payment", "electricity:night", "41.20", ""]
+    referenced_charge = ["0012345", "2026-10", "charge", "gas", "41.20", "ord-7"]
+
+    for values in (zoned_payment, referenced_charge):
+        assert fast_converter("ledger", index, _fast_resolve("vodokanal"))(list(values)) is None
+        cells = Cells(values, index)
+        convert_ledger(cells, _slow_provider_of("vodokanal"))
+        assert [column for column, _reason in cells.problems] == [
+            "service" if values is zoned_payment else "reference"
+        ]
 
 
 def test_a_valid_account_row_takes_the_fast_path():

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kabinet.metering.models import Reading
-from kabinet.subscribers.services import THROTTLE_BY_ADDRESS
+from kabinet.subscribers.check import THROTTLE_BY_ADDRESS
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
@@ -162,7 +162,7 @@ def test_a_flood_from_one_address_is_throttled_with_the_same_page_for_every_atte
 def test_wrong_letters_count_against_the_check_steps_throttle_for_that_number(
     client, home, mid_window
 ):
-    from kabinet.subscribers.services import THROTTLE_BY_NUMBER
+    from kabinet.subscribers.check import THROTTLE_BY_NUMBER
 
     for attempt in range(THROTTLE_BY_NUMBER.limit):
         client.post(

@@ -10,9 +10,9 @@ from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from kabinet.subscribers import services
-from kabinet.subscribers.models import AccountLink
-from kabinet.subscribers.services import (
+from kabinet.metering.keys import meter_serial_key
+from kabinet.subscribers import check
+from kabinet.subscribers.check import (
     THROTTLE_BY_ADDRESS,
     THROTTLE_BY_NUMBER,
     AccountAlreadyRegistered,
@@ -22,6 +22,7 @@ from kabinet.subscribers.services import (
     account_check,
     account_check_throttled,
 )
+from kabinet.subscribers.models import AccountLink
 
 NOW = dt.datetime(2026, 11, 28, 10, 0, tzinfo=dt.UTC)
 
@@ -142,6 +143,19 @@ def test_a_provider_that_requires_it_also_asks_for_a_meter_serial(
     assert account_check(**typed, meter_serial="b 1402377") == billed_account
 
 
+def test_the_check_compares_the_stored_serial_key_not_the_serial(billed_account, typed, make_meter):
+    billed_account.provider.meter_required = True
+    billed_account.provider.save()
+    meter = make_meter(billed_account, serial="В-1402377")
+    assert meter.serial_key == meter_serial_key("b 1402377")
+    # A key the importer stored for another serial: the serial itself is not folded again.
+    type(meter).objects.filter(pk=meter.pk).update(serial_key=meter_serial_key("555"))
+
+    with pytest.raises(CheckFailed):
+        account_check(**typed, meter_serial="b 1402377")
+    assert account_check(**typed, meter_serial="5-55") == billed_account
+
+
 def test_a_removed_meter_no_longer_proves_the_account(billed_account, typed, make_meter):
     billed_account.provider.meter_required = True
     billed_account.provider.save()
@@ -255,14 +269,14 @@ def test_concurrent_failures_are_each_counted_where_incr_is_atomic(settings):
             "LOCATION": "check-throttle-threads",
         }
     }
-    window = services._window(THROTTLE_BY_NUMBER, "1:0012345", NOW)
+    window = check._window(THROTTLE_BY_NUMBER, "1:0012345", NOW)
     failures = 64
     barrier = threading.Barrier(8)
 
     def fail(_: int) -> None:
         with contextlib.suppress(threading.BrokenBarrierError):
             barrier.wait(timeout=1)
-        services._count_failure([window], NOW, atomic=True)
+        check._count_failure([window], NOW, atomic=True)
 
     try:
         with ThreadPoolExecutor(max_workers=8) as pool:
