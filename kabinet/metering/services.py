@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from kabinet.audit.services import audit_record
 from kabinet.billing.models import Account
+from kabinet.ops.metrics import reading_stored
 
 from .models import Meter, Reading
 from .submission import (
@@ -197,6 +198,7 @@ def _submit_locked(
             provider=provider,
             after=_audit_values(reading),
         )
+    reading_stored(provider=provider.code, source=source)  # ops: kabinet_readings_stored
     return ReadingSubmitted(
         reading=reading,
         consumption=evaluation.consumption,

@@ -29,6 +29,7 @@ from kabinet.addresses.normalize import (
 from kabinet.audit.services import audit_record
 from kabinet.billing.models import Account
 from kabinet.metering.models import Meter
+from kabinet.ops.metrics import check_outcome
 from kabinet.providers.models import Provider
 
 from .access import access_account
@@ -332,12 +333,19 @@ def account_check_throttled(
     atomic = _incr_is_atomic()
     until = _locked_until(windows, atomic)
     if until is not None:
+        check_outcome("throttled")  # ops: kabinet_check_outcomes
         raise CheckThrottled(until)
     try:
-        return account_check(provider=provider, account_number=account_number, **fields)
+        account = account_check(provider=provider, account_number=account_number, **fields)
     except CheckFailed:
         _count_failure(windows, now, atomic)
+        check_outcome("not_matched")  # ops
         raise
+    except (AccountClosed, AccountAlreadyRegistered):
+        check_outcome("matched")  # ops: the account matched, it just cannot be linked
+        raise
+    check_outcome("matched")  # ops
+    return account
 
 
 # --- links ---------------------------------------------------------------------------------
