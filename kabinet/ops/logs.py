@@ -53,6 +53,8 @@ class JsonFormatter(logging.Formatter):
         fields = getattr(record, "fields", None)
         if isinstance(fields, dict):
             line.update(fields)
+            if line.get("request_id") is None:
+                line.pop("request_id", None)
         if record.name.startswith("django.request") or record.name == "django.server":
             status = getattr(record, "status_code", None)
             if status is not None:

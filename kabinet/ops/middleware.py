@@ -87,6 +87,7 @@ class RequestMiddleware:
                 "request",
                 extra={
                     "fields": {
+                        "request_id": request_id,
                         "route": route,
                         "method": request.method,
                         "status": response.status_code,

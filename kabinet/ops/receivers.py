@@ -62,7 +62,12 @@ def on_task_finished(sender: Any, task_result: Any, **kwargs: Any) -> None:
     task_name = getattr(task_result.task, "module_path", None) or str(task_result.task)
     status = str(getattr(task_result.status, "value", task_result.status)).lower()
     metrics.task_finished(task=task_name, status=status)
-    fields: dict[str, Any] = {"task": task_name, "task_id": str(task_result.id), "status": status}
+    fields: dict[str, Any] = {
+        "request_id": REQUEST_ID.get(),
+        "task": task_name,
+        "task_id": str(task_result.id),
+        "status": status,
+    }
     if started is not None:
         fields["duration_ms"] = round((time.perf_counter() - started) * 1000, 1)
     logger.info("task", extra={"fields": fields})
