@@ -1,6 +1,6 @@
 """JSON log lines, and the request id they carry.
 
-Every line is one JSON object: `time`, `level`, `logger`, `message`, the `request_id` of the
+Every line is one JSON object: `time`, `level`, `logger`, `message`, `pid`, the `request_id` of the
 request or task it belongs to, and the fields a line adds through `extra={"fields": {...}}`.
 What is never written: a password, a token, a cookie, a form value, a mail's body, a URL's
 path or query (a confirmation link's key travels in the path): requests are named by route.
@@ -46,6 +46,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "message": self._message(record),
+            "pid": record.process,
         }
         request_id = REQUEST_ID.get()
         if request_id:

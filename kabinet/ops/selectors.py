@@ -89,7 +89,7 @@ def readiness(*, now: dt.datetime) -> Readiness:
         if age is None:
             failed["worker"] = "no heartbeat seen"
         elif age > limit:
-            failed["worker"] = f"last heartbeat {int(age)} s ago (limit {limit} s)"
+            failed["worker"] = f"last heartbeat {age:.0f} s ago (limit {limit} s)"
     return Readiness(failed=failed, worker_heartbeat_age=age)
 
 
