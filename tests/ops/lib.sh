@@ -37,6 +37,11 @@ ops_postgres() {
 }
 
 ops_free_port() {
+  # A free port; with OPS_PORT_BASE set (a developer's own range), that plus "$1".
+  if [ -n "${OPS_PORT_BASE:-}" ]; then
+    echo $((OPS_PORT_BASE + ${1:-0}))
+    return
+  fi
   .venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
