@@ -131,12 +131,15 @@ class BackupFailed(Exception):
     """The backup could not be made; the message says why. No partial file is left."""
 
 
-PAGES_PER_STEP = 1024
+# One step: the copy reads one snapshot under a single read transaction. In WAL mode (the
+# portal's) writers go on meanwhile; copying in several steps would restart on every write
+# made between them and might never finish on a busy portal.
+PAGES_PER_STEP = -1
 
 
 def _sqlite_backup(*, source: Path, target: Path) -> None:
-    # SQLite's online backup API: a consistent snapshot while the portal keeps writing (a step
-    # that sees a write restarts itself), WAL included, unlike a file copy.
+    # SQLite's online backup API: a consistent snapshot while the portal keeps writing, the
+    # write-ahead log included, unlike a copy of the file.
     partial = target.with_name(target.name + ".part")
     partial.unlink(missing_ok=True)
     try:
