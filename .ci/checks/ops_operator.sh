@@ -23,12 +23,12 @@ export KABINET_OPERATOR_PASSWORD="Operator-$(openssl rand -hex 6)"
 expect_exit 2 .venv/bin/kabinet create_operator iryna --provider vodokanal
 ok "create_operator without --email: exit 2 ($(tail -n 1 "$ops_work/out.txt"))"
 expect_exit 1 .venv/bin/kabinet create_operator iryna --email iryna@example.com --provider nosuch
-grep -q "No such provider: nosuch" "$ops_work/out.txt" || fail "the unknown provider is named"
+grep -q "Немає такого постачальника: nosuch" "$ops_work/out.txt" || fail "the unknown provider is named"
 ok "create_operator with an unknown provider: exit 1, named"
 KABINET_OPERATOR_PASSWORD=12345 expect_exit 1 \
   .venv/bin/kabinet create_operator iryna --email iryna@example.com --provider vodokanal
-grep -q "^Password:" "$ops_work/out.txt" || fail "the weak password is refused"
-ok "create_operator with a weak password: exit 1 ($(grep -m1 '^Password:' "$ops_work/out.txt"))"
+grep -q "^Пароль:" "$ops_work/out.txt" || fail "the weak password is refused"
+ok "create_operator with a weak password: exit 1 ($(grep -m1 "^Пароль:" "$ops_work/out.txt"))"
 (unset KABINET_OPERATOR_PASSWORD; expect_exit 2 .venv/bin/kabinet create_operator iryna \
   --email iryna@example.com --provider vodokanal </dev/null)
 ok "create_operator without a password and without a terminal: exit 2"

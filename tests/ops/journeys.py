@@ -73,8 +73,10 @@ def sign_in(browser: Browser, base: str, login: str, password: str) -> None:
     status, location, _ = browser.request(
         f"{base}/login/", {"login": login, "password": password, "csrfmiddlewaretoken": token}
     )
-    check(status == 302 and "/login/" not in location and "confirm" not in location,
-          f"{login} signs in ({status} -> {location})")  # fmt: skip
+    check(
+        status == 302 and "/login/" not in location and "confirm" not in location,
+        f"{login} signs in ({status} -> {location})",
+    )
 
 
 def journey(base: str, facts_json: str) -> None:
@@ -82,7 +84,9 @@ def journey(base: str, facts_json: str) -> None:
     browser = Browser()
     sign_in(browser, base, facts["username"], facts["password"])
     status, _, page = browser.request(f"{base}/cabinet/")
-    check(status == 200 and "Debt" in page and "123" in page, f"the cabinet shows the debt ({status})")
+    check(
+        status == 200 and "Debt" in page and "123" in page, f"the cabinet shows the debt ({status})"
+    )
     account_page = f"{base}/cabinet/accounts/{facts['account_id']}/"
     token = browser.csrf(account_page)
     value = facts["value"] + int(time.time()) % 50
@@ -95,10 +99,14 @@ def journey(base: str, facts_json: str) -> None:
             "csrfmiddlewaretoken": token,
         },
     )
-    check(status == 302 and "/login/" not in location, f"a reading of {value} is submitted ({status})")
+    check(
+        status == 302 and "/login/" not in location, f"a reading of {value} is submitted ({status})"
+    )
     status, _, page = browser.request(account_page)
-    check(status == 200 and str(value) in page.replace("\u00a0", "").replace(" ", ""),
-          "the account page shows the reading")  # fmt: skip
+    check(
+        status == 200 and str(value) in page.replace("\u00a0", "").replace(" ", ""),
+        "the account page shows the reading",
+    )
     request = urllib.request.Request(  # noqa: S310 (the check's own server)
         f"{base}/api/v1/accounts/", headers={"Authorization": f"Bearer {facts['api_token']}"}
     )
@@ -127,8 +135,13 @@ def writes(seconds: float) -> None:
     written = 0
     while time.monotonic() < deadline:
         Reading.objects.bulk_create(
-            Reading(meter=m, reading_date=day, value=Decimal(written % 999), source="portal",
-                    submitted_at=timezone.now())  # fmt: skip
+            Reading(
+                meter=m,
+                reading_date=day,
+                value=Decimal(written % 999),
+                source="portal",
+                submitted_at=timezone.now(),
+            )
             for m in meters
         )
         written += len(meters)

@@ -20,3 +20,12 @@ def worker_alive(settings):
     from kabinet.ops.heartbeat import heartbeat_write
 
     heartbeat_write(at=time.time())
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Commands and pages are read in English here; the Ukrainian catalogue has its own test."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -31,8 +31,16 @@ def test_create_operator_makes_a_staff_user_who_signs_in_and_opens_the_back_offi
     make_provider("vodokanal")
     make_provider("gas")
 
-    out, _ = run("create_operator", "iryna", "--email", "iryna@example.com",
-                 "--provider", "vodokanal", "--provider", "gas")  # fmt: skip
+    out, _ = run(
+        "create_operator",
+        "iryna",
+        "--email",
+        "iryna@example.com",
+        "--provider",
+        "vodokanal",
+        "--provider",
+        "gas",
+    )
 
     assert "iryna created" in out
     response = client.post("/login/", {"login": "iryna", "password": PASSWORD})
@@ -68,8 +76,16 @@ def test_create_operator_names_every_problem_and_changes_nothing(
     monkeypatch.setenv("KABINET_OPERATOR_PASSWORD", "123")
 
     with pytest.raises(CommandError) as raised:
-        run("create_operator", "iryna", "--email", "not-an-address",
-            "--provider", "vodokanal", "--provider", "nosuch")  # fmt: skip
+        run(
+            "create_operator",
+            "iryna",
+            "--email",
+            "not-an-address",
+            "--provider",
+            "vodokanal",
+            "--provider",
+            "nosuch",
+        )
 
     assert raised.value.returncode == 1
     assert not django_user_model.objects.filter(username="iryna").exists()
@@ -82,8 +98,16 @@ def test_create_operator_reports_each_problem_on_stderr(make_provider, monkeypat
     err = StringIO()
 
     with pytest.raises(CommandError):
-        call_command("create_operator", "iryna", "--email", "bad", "--provider", "nosuch",
-                     stdout=StringIO(), stderr=err)  # fmt: skip
+        call_command(
+            "create_operator",
+            "iryna",
+            "--email",
+            "bad",
+            "--provider",
+            "nosuch",
+            stdout=StringIO(),
+            stderr=err,
+        )
 
     text = err.getvalue()
     assert "Not an e-mail address: bad" in text
@@ -206,3 +230,17 @@ def test_pg_dump_gets_the_password_in_its_environment_not_its_arguments(tmp_path
     assert "--host=db" in argv
     assert not any(arg.endswith("p") and "=" in arg and arg.split("=")[1] == "p" for arg in argv)
     assert env["PGPASSWORD"] == "p"
+
+
+@pytest.mark.django_db
+def test_create_operator_speaks_ukrainian_by_default(make_provider, operator_password):
+    from django.utils import translation
+
+    make_provider("vodokanal")
+
+    with translation.override("uk"):
+        out, _ = run(
+            "create_operator", "iryna", "--email", "i@example.com", "--provider", "vodokanal"
+        )
+
+    assert out.startswith("Оператора iryna створено")
