@@ -2,7 +2,6 @@
 # `kabinet backup` of a running SQLite portal under writes, restored into a new file as
 # docs/operations.md says, and a subscriber's journey (sign in, balance, reading, API) on a
 # server running from the restored copy. About a minute.
-OPS_NAME=ops_backup
 source "$(dirname "$0")/../../tests/ops/lib.sh"
 
 live="$ops_work/kabinet.sqlite3"

@@ -2,12 +2,10 @@
 # /healthz and /readyz of a real `kabinet serve` and `kabinet db_worker` on PostgreSQL: ready,
 # then 503 naming what failed when a migration is missing, when the database refuses
 # connections, and when the task worker stops (heartbeat limit 20 s here). About a minute.
-OPS_NAME=ops_health
 source "$(dirname "$0")/../../tests/ops/lib.sh"
 
-db_url="$(ops_postgres ops_health)"
-export DATABASE_URL="$db_url"
-db="${db_url##*/}"
+ops_postgres ops_health
+db="${DATABASE_URL##*/}"
 export KABINET_WORKER_HEARTBEAT_MAX_AGE=20
 sql() { psql -q -h 127.0.0.1 -U postgres -d "$1" -Atc "$2"; }
 

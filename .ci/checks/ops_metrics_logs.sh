@@ -4,10 +4,9 @@
 # subscriber's journey (sign in, balance, reading, API) is counted request by request across
 # both workers; every request is one JSON line with its request id; neither the password, the
 # API token nor the metrics token appears in any log line. About a minute.
-OPS_NAME=ops_metrics
 source "$(dirname "$0")/../../tests/ops/lib.sh"
 
-export DATABASE_URL="$(ops_postgres ops_metrics)"
+ops_postgres ops_metrics
 export KABINET_METRICS_TOKEN="metrics-$(openssl rand -hex 16)"
 export KABINET_TRUSTED_PROXY_COUNT=1
 export KABINET_WORKER_HEARTBEAT_MAX_AGE=0

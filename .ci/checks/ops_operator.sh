@@ -3,7 +3,6 @@
 # refuses bad input with exit codes 2 (usage) and 1 (invalid, nothing changed); an operator it
 # makes signs in at once and opens /backoffice/; a superuser made by `createsuperuser
 # --noinput` signs in at once too. About 30 s.
-OPS_NAME=ops_operator
 source "$(dirname "$0")/../../tests/ops/lib.sh"
 
 export DATABASE_URL="sqlite:///$ops_work/kabinet.sqlite3"

@@ -1,5 +1,6 @@
 # Shared by .ci/checks/ops_*.sh (sourced): a scratch folder, servers on free ports, cleanup.
-# Each check sets OPS_NAME first; databases are named after it (OPS_DB_PREFIX may add a prefix).
+# OPS_DB_PREFIX (default kabinet_) and OPS_PORT_BASE keep a developer inside their own names
+# and ports.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
@@ -26,14 +27,15 @@ export PYTHONPATH="$PWD"
 unset KABINET_DEBUG KABINET_REDIS_URL KABINET_SESSIONS PROMETHEUS_MULTIPROC_DIR KABINET_LOG_FORMAT
 
 ops_postgres() {
-  # A fresh PostgreSQL database named "$1" (with OPS_DB_PREFIX), dropped on exit; prints its URL.
+  # A fresh PostgreSQL database named "$1" (with OPS_DB_PREFIX), dropped on exit; its URL in
+  # DATABASE_URL. Not in a $(...) subshell: the name must reach ops_cleanup.
   if ! pg_isready -q -h 127.0.0.1 -p 5432; then
     pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start >&2
   fi
   local db="${OPS_DB_PREFIX:-kabinet_}$1_$$"
   ops_dbs+=("$db")
   psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE \"$db\"" >&2
-  echo "postgres://postgres@127.0.0.1:5432/$db"
+  export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db"
 }
 
 ops_free_port() {

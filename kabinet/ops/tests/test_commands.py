@@ -1,3 +1,4 @@
+import shutil
 import sqlite3
 from io import StringIO
 from pathlib import Path
@@ -201,22 +202,33 @@ def test_backup_into_a_missing_folder_says_so(tmp_path):
         run("backup", str(tmp_path / "nowhere" / "copy.sqlite3"))
 
 
-def test_backup_of_the_running_database_file(tmp_path, settings):
+def test_backup_of_the_running_database_file(tmp_path, monkeypatch):
     from django.db import connections
 
     source = sqlite_file(tmp_path / "live.sqlite3", rows=100)
-    connections["default"].settings_dict["NAME"], saved = (
-        str(source),
-        connections["default"].settings_dict["NAME"],
-    )
-    try:
-        out, _ = run("backup", str(tmp_path / "copy.sqlite3"))
-    finally:
-        connections["default"].settings_dict["NAME"] = saved
+    live = connections["default"].settings_dict
+    monkeypatch.setitem(live, "ENGINE", "django.db.backends.sqlite3")
+    monkeypatch.setitem(live, "NAME", str(source))
+
+    out, _ = run("backup", str(tmp_path / "copy.sqlite3"))
 
     assert "Backup written to" in out
     with sqlite3.connect(tmp_path / "copy.sqlite3") as copy:
         assert copy.execute("SELECT COUNT(*) FROM reading").fetchone() == (100,)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_of_postgresql_is_a_pg_dump_archive(tmp_path):
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or shutil.which("pg_dump") is None:
+        pytest.skip("PostgreSQL with pg_dump installed (the CI's PostgreSQL run)")
+
+    out, _ = run("backup", str(tmp_path / "kabinet.dump"))
+
+    assert "pg_dump" in out
+    assert (tmp_path / "kabinet.dump").read_bytes()[:5] == b"PGDMP"
+    assert not (tmp_path / "kabinet.dump.part").exists()
 
 
 def test_pg_dump_gets_the_password_in_its_environment_not_its_arguments(tmp_path):
