@@ -12,8 +12,8 @@ import contextvars
 import datetime as dt
 import json
 import logging
+import os
 import re
-import uuid
 from typing import Any
 
 REQUEST_ID: contextvars.ContextVar[str | None] = contextvars.ContextVar(
@@ -25,7 +25,8 @@ REQUEST_ID_FORM = re.compile(r"[A-Za-z0-9._:-]{8,128}")
 
 
 def request_id_new() -> str:
-    return uuid.uuid4().hex
+    """32 random hex digits (as uuid4().hex, without building a UUID: this runs per request)."""
+    return os.urandom(16).hex()
 
 
 def request_id_from_proxy(value: str | None) -> str | None:

@@ -17,6 +17,7 @@ import glob
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -83,11 +84,26 @@ PAYMENTS = Counter("kabinet_payments", "Payments reaching a status, by status.",
 CHECK_OUTCOME_VALUES = frozenset({"matched", "not_matched", "throttled"})
 
 
+# The children of the request metrics per label values: labels() checks and sorts its
+# arguments on every call, and this runs on every request. Routes are the URL names, so the
+# dictionaries stay as small as the URL table.
+_request_counters: dict[tuple[str, str, int], Any] = {}
+_request_latencies: dict[tuple[str, str], Any] = {}
+
+
 def request_observed(*, route: str, method: str, status: int, seconds: float) -> None:
     """Count one answered request and its latency."""
     method = method if method in KNOWN_METHODS else "other"
-    HTTP_REQUESTS.labels(route=route, method=method, status=str(status)).inc()
-    HTTP_LATENCY.labels(route=route, method=method).observe(seconds)
+    counter = _request_counters.get((route, method, status))
+    if counter is None:
+        counter = HTTP_REQUESTS.labels(route=route, method=method, status=str(status))
+        _request_counters[(route, method, status)] = counter
+    latency = _request_latencies.get((route, method))
+    if latency is None:
+        latency = HTTP_LATENCY.labels(route=route, method=method)
+        _request_latencies[(route, method)] = latency
+    counter.inc()
+    latency.observe(seconds)
 
 
 def reading_stored(*, provider: str, source: str) -> None:
