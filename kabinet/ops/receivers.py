@@ -82,15 +82,22 @@ def on_import_run_saved(sender: Any, instance: Any, created: bool, **kwargs: Any
     update_fields = kwargs.get("update_fields")
     if update_fields is not None and "status" not in update_fields:
         return
-    if instance.status not in FINISHED_IMPORT_STATUSES or instance.finished_at is None:
+    status = getattr(instance, "status", None)
+    finished_at = getattr(instance, "finished_at", None)
+    if status not in FINISHED_IMPORT_STATUSES or finished_at is None:
         return
-    seconds = (instance.finished_at - instance.created_at).total_seconds()
-    metrics.import_run_finished(
-        status=instance.status,
-        via=getattr(instance, "via", "") or "",
-        seconds=seconds,
-        counts=instance.counts if isinstance(instance.counts, dict) else {},
-    )
+    # Counting must never fail an import: a model that changed shape is logged, not raised.
+    try:
+        started_at = getattr(instance, "created_at", None)
+        counts = getattr(instance, "counts", None)
+        metrics.import_run_finished(
+            status=status,
+            via=str(getattr(instance, "via", "") or ""),
+            seconds=(finished_at - started_at).total_seconds() if started_at else None,
+            counts=counts if isinstance(counts, dict) else {},
+        )
+    except Exception:
+        logging.getLogger("kabinet.ops").warning("import run not counted", exc_info=True)
 
 
 def _import_run_model() -> type | None:
