@@ -68,6 +68,12 @@ def operator_save(
     codes = list(dict.fromkeys(code.strip() for code in provider_codes if code.strip()))
     existing = User.objects.filter(username=login).first()
     user = existing or User(username=login)
+    if existing is not None and not existing.is_staff:
+        # A subscriber's login: an operator is made on purpose, never by a typo in a script.
+        problems.append(
+            _("%(login)s is a subscriber's login; choose another for the operator.")
+            % {"login": login}
+        )
     if not login:
         problems.append(_("The login is empty."))
     else:
@@ -186,6 +192,8 @@ def database_backup(*, target: Path, overwrite: bool = False, alias: str = "defa
     Raises BackupFailed (an existing target without `overwrite`, a missing folder, an engine
     without a backup method, pg_dump missing or failing).
     """
+    if target.is_dir():
+        raise BackupFailed(_("%(path)s is a folder; name a file in it.") % {"path": target})
     if target.exists() and not overwrite:
         raise BackupFailed(_("%(path)s exists; give another path or --force.") % {"path": target})
     if not target.parent.is_dir():
@@ -198,7 +206,10 @@ def database_backup(*, target: Path, overwrite: bool = False, alias: str = "defa
             raise BackupFailed(_("No database file at %(path)s") % {"path": source})
         if source == target.resolve():
             raise BackupFailed(_("The backup cannot overwrite the database itself."))
-        _sqlite_backup(source=source, target=target)
+        try:
+            _sqlite_backup(source=source, target=target)
+        except OSError as error:
+            raise BackupFailed(f"{error.strerror}: {error.filename}") from error
         return "sqlite"
     if engine.startswith("django.db.backends.postgresql"):
         if shutil.which("pg_dump") is None:
@@ -215,6 +226,8 @@ def database_backup(*, target: Path, overwrite: bool = False, alias: str = "defa
                     _("pg_dump failed: %(error)s") % {"error": done.stderr.strip()[-500:]}
                 )
             partial.replace(target)
+        except OSError as error:
+            raise BackupFailed(f"{error.strerror}: {error.filename}") from error
         finally:
             partial.unlink(missing_ok=True)
         return "pg_dump"

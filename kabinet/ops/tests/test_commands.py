@@ -256,3 +256,47 @@ def test_create_operator_speaks_ukrainian_by_default(make_provider, operator_pas
         )
 
     assert out.startswith("Оператора iryna створено")
+
+
+@pytest.mark.django_db
+def test_create_operator_will_not_turn_a_subscriber_into_an_operator(
+    make_provider, django_user_model, operator_password
+):
+    make_provider("vodokanal")
+    django_user_model.objects.create_user("olena", "olena@example.com", "x")
+
+    with pytest.raises(services.OperatorInvalid, match="subscriber's login"):
+        services.operator_save(
+            login="olena",
+            email="olena@example.com",
+            provider_codes=["vodokanal"],
+            password=PASSWORD,
+            now=timezone.now(),
+        )
+
+    assert not django_user_model.objects.get(username="olena").is_staff
+
+
+@pytest.mark.django_db
+def test_backup_onto_a_folder_says_so(tmp_path):
+    with pytest.raises(CommandError, match="is a folder"):
+        run("backup", str(tmp_path), "--force")
+
+
+def test_a_file_system_error_during_the_backup_is_a_message_not_a_traceback(tmp_path, monkeypatch):
+    from django.db import connections
+
+    source = sqlite_file(tmp_path / "live.sqlite3", rows=1)
+    live = connections["default"].settings_dict
+    monkeypatch.setitem(live, "ENGINE", "django.db.backends.sqlite3")
+    monkeypatch.setitem(live, "NAME", str(source))
+
+    def denied(*, source, target):
+        raise PermissionError(13, "Permission denied", str(target))
+
+    monkeypatch.setattr(services, "_sqlite_backup", denied)
+
+    with pytest.raises(CommandError, match="Permission denied") as raised:
+        run("backup", str(tmp_path / "copy.sqlite3"))
+
+    assert raised.value.returncode == 1
