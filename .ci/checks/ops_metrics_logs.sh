@@ -2,7 +2,7 @@
 # /metrics and the JSON logs of a real `kabinet serve` with two gunicorn workers, behind one
 # trusted proxy (X-Forwarded-For, X-Request-ID): /metrics refuses without the token; a
 # subscriber's journey (sign in, balance, reading, API) is counted request by request across
-# both workers; every request is one JSON line with its request id; neither the password, the
+# both workers, and a task run by `kabinet db_worker` too; every request is one JSON line with its request id; neither the password, the
 # API token nor the metrics token appears in any log line. About a minute.
 source "$(dirname "$0")/../../tests/ops/lib.sh"
 
@@ -29,15 +29,30 @@ proxy=(-H "X-Forwarded-For: 127.0.0.1")
 ok "/metrics refuses without the token and with another one (401)"
 
 .venv/bin/python tests/ops/journeys.py journey "$base" "$facts"
-# Requests at once, so that both workers answer some.
-for _ in $(seq 1 24); do curl -s -o /dev/null "${proxy[@]}" "$base/" & done
+# Requests at once, so that both workers answer some (a few rounds, should one take them all).
 wait_jobs() { local job; for job in $(jobs -p); do [[ " ${ops_pids[*]} " == *" $job "* ]] || wait "$job"; done; }
-wait_jobs
+workers_seen() { grep -o '"pid": [0-9]*' "$log" | sort -u | wc -l; }
+for _ in 1 2 3 4 5; do
+  for _ in $(seq 1 24); do curl -s -o /dev/null "${proxy[@]}" "$base/" & done
+  wait_jobs
+  [ "$(workers_seen)" -ge 2 ] && break
+done
 id="0123456789abcdef0123456789abcdef"
 returned="$(curl -s -D - -o /dev/null -H "X-Request-ID: $id" "${proxy[@]}" "$base/" | tr -d '\r' |
   sed -n 's/^[Xx]-[Rr]equest-[Ii][Dd]: //p')"
 [ "$returned" = "$id" ] || fail "the proxy's X-Request-ID is returned ($returned)"
 ok "the trusted proxy's X-Request-ID is returned"
+
+# A task run by the task worker, counted in the worker's own files and added up by the server.
+ops_worker
+.venv/bin/kabinet reminders --enqueue >/dev/null
+for _ in $(seq 1 60); do
+  grep -q '"logger": "kabinet.task"' "$ops_work/worker.log" && break
+  sleep 0.5
+done
+grep '"logger": "kabinet.task"' "$ops_work/worker.log" | grep -q '"status": "successful"' ||
+  { cat "$ops_work/worker.log"; fail "the worker logs its task as one JSON line"; }
+ok "the task worker ran the reminders and logged it as one JSON line"
 
 curl -s -H "Authorization: Bearer $KABINET_METRICS_TOKEN" "${proxy[@]}" "$base/metrics" \
   >"$ops_work/metrics.txt"
@@ -96,6 +111,9 @@ for name, labels in [
     check(bool(found), f"{name}{{{labels}}} is counted")
 check("kabinet_http_request_duration_seconds_bucket" in text, "latency histograms are there")
 check("kabinet_task_queue_depth" in text, "the task queue's depth is there")
+found = [k for k in samples if k.startswith("kabinet_tasks_total{") and "reminders_send" in k
+         and 'status="successful"' in k and samples[k] >= 1]
+check(bool(found), "the task worker's count reaches the server's /metrics")
 PY
 
 for secret in "$password" "$api_token" "$KABINET_METRICS_TOKEN"; do
