@@ -42,6 +42,9 @@ def client_address(request: HttpRequest) -> str:
 def _route(request: HttpRequest) -> str:
     match = getattr(request, "resolver_match", None)
     if match is None:
+        # WhiteNoise answers static files before any URL is resolved.
+        if settings.STATIC_URL and request.path_info.startswith(settings.STATIC_URL):
+            return "static"
         return "unmatched"
     return match.view_name or "unnamed"
 

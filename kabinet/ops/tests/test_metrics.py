@@ -231,3 +231,14 @@ def test_the_task_queue_depth_and_oldest_age_come_from_the_database(settings):
     count, age = queue["default"]
     assert count == 2
     assert 89 < age < 120
+
+
+def test_static_files_are_counted_under_one_route(client, metric):
+    before = metric("kabinet_http_requests_total", route="static", method="GET", status="200")
+
+    response = client.get("/static/kabinet/kabinet.css")
+
+    assert response.status_code == 200
+    assert metric("kabinet_http_requests_total", route="static", method="GET", status="200") == (
+        before + 1
+    )
