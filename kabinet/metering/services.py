@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from kabinet.audit.services import audit_record
 from kabinet.billing.models import Account
+from kabinet.metrics import reading_stored
 
 from .models import Meter, Reading
 from .submission import (
@@ -275,6 +276,7 @@ def _store(
             after=reading_audit_values(reading),
             reason=reason,
         )
+    reading_stored(provider=provider.code, source=source)  # ops: kabinet_readings_stored
     return ReadingSubmitted(
         reading=reading,
         consumption=evaluation.consumption,

@@ -23,6 +23,7 @@ from kabinet.audit.services import audit_record
 from kabinet.billing.models import Account
 from kabinet.billing.statement_pdf import statement_pdf
 from kabinet.metering.selectors import account_statement
+from kabinet.metrics import payment_recorded
 from kabinet.periods import format_period, period_start
 from kabinet.providers.models import Provider
 from kabinet.subscribers.access import accessible_accounts
@@ -323,6 +324,8 @@ def _apply(*, payment_id: int, message: dict[str, Any], source: str, now: dt.dat
                 },
                 reason=source,
             )
+            # Counted once the transaction holds: a rolled-back change was never a payment.
+            transaction.on_commit(lambda: payment_recorded(status=new))
         if new == Payment.Status.SUCCESS and before != new:
             transaction.on_commit(lambda: _enqueue_receipt(payment.pk))
     return Applied(payment=payment, changed=new != before, replayed=False)

@@ -24,6 +24,7 @@ from kabinet.billing.keys import account_keys
 from kabinet.billing.models import Account
 from kabinet.metering.keys import meter_serial_key
 from kabinet.metering.models import Meter
+from kabinet.metrics import check_outcome
 from kabinet.providers.models import Provider
 
 from .models import AccountLink
@@ -314,13 +315,25 @@ def account_check_throttled(
     the limit was reached still run, so one window can see at most `limit` plus the number of
     checks in flight at that moment (not the limit times the concurrency a lost count allowed).
     """
-    return check_throttled(
-        client_ip=client_ip,
-        now=now,
-        provider=provider,
-        account_number=account_number,
-        check=lambda: account_check(provider=provider, account_number=account_number, **fields),
-    )
+    try:
+        account = check_throttled(
+            client_ip=client_ip,
+            now=now,
+            provider=provider,
+            account_number=account_number,
+            check=lambda: account_check(provider=provider, account_number=account_number, **fields),
+        )
+    except CheckThrottled:
+        check_outcome("throttled")
+        raise
+    except CheckFailed:
+        check_outcome("not_matched")
+        raise
+    except (AccountClosed, AccountAlreadyRegistered):
+        check_outcome("matched")  # the account matched; it just cannot be linked
+        raise
+    check_outcome("matched")
+    return account
 
 
 def check_throttled(

@@ -1,5 +1,6 @@
 """Settings shared by every environment, read from the environment (see docs/operations.md)."""
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -62,6 +63,8 @@ TRUSTED_PROXY_COUNT = env_count("KABINET_TRUSTED_PROXY_COUNT")
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 INSTALLED_APPS = [
+    # ops: first, so that its `createsuperuser` and `db_worker` extend Django's and django-tasks'
+    "kabinet.ops",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -99,6 +102,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # ops: request id, one JSON log line, metrics; answers /healthz, /readyz, /metrics itself
+    "kabinet.ops.middleware.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -231,6 +236,9 @@ elif SMTP_URL:
     EMAIL_USE_TLS = _smtp.scheme == "smtp+tls"
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# ops: mail sent and failed are counted (kabinet/ops/mail.py), then handed to the backend above.
+OPS_MAIL_BACKEND = EMAIL_BACKEND
+EMAIL_BACKEND = "kabinet.ops.mail.CountingBackend"
 
 # --- background tasks ------------------------------------------------------------------------
 
@@ -351,11 +359,36 @@ PAYMENTS_SANDBOX = env_flag("KABINET_PAYMENTS_SANDBOX")
 LIQPAY_CHECKOUT_URL = "https://www.liqpay.ua/api/3/checkout"
 LIQPAY_API_URL = "https://www.liqpay.ua/api/request"
 
-# --- logging ---------------------------------------------------------------------------------
+# --- logging: one JSON object a line (kabinet/ops/logs.py; KABINET_LOG_FORMAT=text for people) ---
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "kabinet.ops.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "text" if os.environ.get("KABINET_LOG_FORMAT") == "text" else "json",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("KABINET_LOG_LEVEL", "INFO")},
 }
+
+# --- operations: health, metrics (kabinet.ops; see docs/operations.md) ---------------------
+
+
+def env_networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    try:
+        return [ipaddress.ip_network(item, strict=False) for item in env_list(name, "")]
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name}: {error}") from None
+
+
+METRICS_TOKEN = os.environ.get("KABINET_METRICS_TOKEN", "")
+METRICS_ALLOWED = env_networks("KABINET_METRICS_ALLOWED")
+METRICS_DIR = Path(os.environ.get("KABINET_METRICS_DIR") or VAR_DIR / "metrics").resolve()
+# /readyz fails when the task worker's last heartbeat (written every 15 s) is older; 0: no check.
+WORKER_HEARTBEAT_MAX_AGE = env_count("KABINET_WORKER_HEARTBEAT_MAX_AGE", 60)

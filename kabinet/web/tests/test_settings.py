@@ -22,7 +22,7 @@ def settings_in_fresh_process(env: dict[str, str], tmp_path) -> dict:
         "print(json.dumps({'engine': settings.DATABASES['default']['ENGINE'],"
         "'name': str(settings.DATABASES['default']['NAME']), 'debug': settings.DEBUG,"
         "'hosts': settings.ALLOWED_HOSTS, 'site': settings.SITE_URL,"
-        "'mail': settings.EMAIL_BACKEND, 'key_len': len(settings.SECRET_KEY),"
+        "'mail': settings.OPS_MAIL_BACKEND, 'key_len': len(settings.SECRET_KEY),"
         "'smtp_host': getattr(settings, 'EMAIL_HOST', ''),"
         "'smtp_port': getattr(settings, 'EMAIL_PORT', 0),"
         "'smtp_user': getattr(settings, 'EMAIL_HOST_USER', '')}))"
@@ -83,6 +83,7 @@ def test_mail_dir_writes_files_and_smtp_url_is_parsed(tmp_path):
         {"KABINET_SMTP_URL": "smtp://kabinet:p%40ss@mail.example.com:2525"}, tmp_path
     )
 
+    # The backend behind the one that counts mail for the metrics (kabinet/ops/mail.py).
     assert to_files["mail"] == "kabinet.notifications.mail.EmlFileBackend"
     assert to_smtp["mail"] == "django.core.mail.backends.smtp.EmailBackend"
     assert (to_smtp["smtp_host"], to_smtp["smtp_port"]) == ("mail.example.com", 2525)

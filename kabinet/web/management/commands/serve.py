@@ -6,6 +6,9 @@ import sys
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from kabinet.metrics import MULTIPROC_ENV
+from kabinet.ops.folders import serve_metrics_folder
+
 
 class Command(BaseCommand):
     help = "Run the portal with gunicorn (static files included)."
@@ -38,6 +41,8 @@ class Command(BaseCommand):
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
         workers = workers or (2 * (os.cpu_count() or 1) + 1)
+        # ops: every worker counts into one metrics folder (prometheus-client multiprocess mode)
+        os.environ[MULTIPROC_ENV] = str(serve_metrics_folder(bind=bind))
         argv = [
             "gunicorn",
             "kabinet.config.wsgi:application",
@@ -49,8 +54,6 @@ class Command(BaseCommand):
             str(threads),
             "--timeout",
             str(timeout),
-            "--access-logfile",
-            "-",
             "--graceful-timeout",
             "10",
             # gunicorn 27's control socket defaults to one path per user (~/.gunicorn/), which
