@@ -462,3 +462,16 @@ def test_the_outage_mail_command_sends_what_is_due(street, opted_in):
 
     assert out.getvalue().strip() == "1 mail(s) sent"
     assert mail.outbox[0].to == ["olena@example.com"]
+
+
+def test_the_scheduler_queues_the_outage_mail_run(street, opted_in):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _publish(street.provider, street, kind="emergency")
+
+    call_command("scheduler", "--once", "--at", "23:59", stdout=StringIO())
+
+    # The test settings run queued tasks at once: the run mailed the one subscriber who asked.
+    assert [message.to for message in mail.outbox] == [["olena@example.com"]]

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from kabinet.notifications import tasks
+from kabinet.outages import tasks as outage_tasks
 from kabinet.payments import tasks as payment_tasks
 
 
@@ -32,7 +33,10 @@ class Command(BaseCommand):
             "--payments-every",
             type=float,
             default=300,
-            help="seconds between the payments' runs: status of quiet orders, paperless mail",
+            help=(
+                "seconds between the frequent runs: payments' status of quiet orders, paperless "
+                "mail, outage mail held back overnight"
+            ),
         )
 
     def handle(self, *args, **options):
@@ -51,6 +55,8 @@ class Command(BaseCommand):
             ):
                 payment_tasks.payments_check_pending.enqueue()
                 payment_tasks.statements_send.enqueue()
+                # outages: a planned outage published at night is mailed after 08:00.
+                outage_tasks.outage_mail_send.enqueue(now.isoformat())
                 last_payments = time.monotonic()
             if due(now=now, at=at, last_run=last_run):
                 today = timezone.localdate(now)
