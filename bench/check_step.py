@@ -34,6 +34,7 @@ from bench.load_support import (
     ROOT,
     ServerCpu,
     WrkResult,
+    db_name,
     django_setup,
     env_int,
     kabinet,
@@ -116,7 +117,7 @@ def check_rows(sample: int) -> list[tuple[str, str, str]]:
 
 def measure(size: int, *, duration: int, connections: int, workers: int, sample: int):
     files = town_files(size)
-    database = f"kabinet_bench_check_{size}_{os.getpid()}"
+    database = db_name(f"check_{size}_{os.getpid()}")
     with (
         tempfile.TemporaryDirectory(prefix="kabinet-bench-") as var_dir,
         pg_database(database) as url,

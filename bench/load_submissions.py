@@ -28,6 +28,7 @@ from bench.load_support import (
     Subscriber,
     WrkResult,
     api_tokens_create,
+    db_name,
     django_setup,
     env_int,
     kabinet_env,
@@ -318,7 +319,7 @@ def main() -> int:
     connections = env_int("KABINET_BENCH_CONNECTIONS", 64)
     workers = env_int("KABINET_BENCH_WORKERS", 2 * (os.cpu_count() or 1) + 1)
     count = env_int("KABINET_BENCH_SUBSCRIBERS", 20000, quick=2000)
-    database = f"kabinet_bench_load_{os.getpid()}"
+    database = db_name(f"load_{os.getpid()}")
     keep = os.environ.get("KABINET_BENCH_KEEP_DB") == "1"
     # KABINET_BENCH_REDIS=redis://127.0.0.1:6379/6: cache, rate limits and sessions in Redis.
     redis_url = os.environ.get("KABINET_BENCH_REDIS", "")

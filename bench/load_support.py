@@ -39,9 +39,28 @@ def env_int(name: str, default: int, *, quick: int | None = None) -> int:
 
 
 def free_port() -> int:
+    """A free loopback port: from KABINET_BENCH_PORTS ("8120-8129") when the machine's ports
+    are shared out among several people, else any the kernel gives."""
+    wanted = os.environ.get("KABINET_BENCH_PORTS", "")
+    if wanted:
+        low, _, high = wanted.partition("-")
+        for port in range(int(low), int(high or low) + 1):
+            with socket.socket() as sock:
+                try:
+                    sock.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+                return port
+        raise RuntimeError(f"no free port in KABINET_BENCH_PORTS={wanted}")
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def db_name(suffix: str) -> str:
+    """A benchmark database's name: KABINET_BENCH_DB_PREFIX (kabinet_bench) + suffix, so that
+    several people's runs on one PostgreSQL server keep to their own names."""
+    return f"{os.environ.get('KABINET_BENCH_DB_PREFIX', 'kabinet_bench')}_{suffix}"
 
 
 def pg_url(database: str) -> str:
