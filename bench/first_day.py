@@ -245,6 +245,7 @@ class Browser:
         if visitor.signed_in:
             self.cookies["sessionid"] = visitor.subscriber.session_key
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.body = b""
 
     def request(self, method: str, path: str, form: dict | None = None):
         headers = {
@@ -261,7 +262,7 @@ class Browser:
         try:
             self.connection.request(method, path, body=body, headers=headers)
             response = self.connection.getresponse()
-            response.read()
+            self.body = response.read()
         except (OSError, http.client.HTTPException):
             self.connection.close()
             self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
@@ -280,7 +281,11 @@ class Browser:
             return True
         with self.result.lock:
             if len(self.result.unexpected) < 20:
-                self.result.unexpected.append(f"{what}: {got}")
+                # The form's first error, when a page came back instead of a redirect.
+                text = self.body.decode(errors="replace")
+                at = text.find("error")
+                snippet = " ".join(text[at : at + 300].split()) if at >= 0 else ""
+                self.result.unexpected.append(f"{what}: {got} {snippet}")
         return False
 
     def submit(self, account_id: int, serial: str, value: Decimal, today: dt.date) -> None:

@@ -719,6 +719,8 @@ def _cpu_seconds(pid: int) -> float:
 
 def postgres_backends(database: str) -> list[int]:
     """The PostgreSQL server processes serving `database` (their title names it)."""
+    if not database:  # SQLite: the workers do the database's work themselves
+        return []
     pids = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():

@@ -96,13 +96,18 @@ class AuthenticationMiddleware(DjangoAuthMiddleware):
         request.auser = partial(_auser, request)
 
 
+GENERATION_KEY = "kabinet:user-generation:{pk}"
+
+
 def session_user_forget(pk) -> None:
-    """Drop the cached copy of user `pk`, now and once the current transaction commits."""
+    """Drop the cached copy of user `pk`, now and once the current transaction commits, and
+    give the user a new generation (what other caches of the user's rows compare with: the
+    API's tokens, kabinet/api/tokens.py)."""
     if not settings.USER_CACHE_SECONDS or pk is None:
         return
-    key = KEY.format(pk=pk)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    keys = [KEY.format(pk=pk), GENERATION_KEY.format(pk=pk)]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def forget_on_change(sender, instance, **kwargs) -> None:
