@@ -73,6 +73,7 @@ CSRF = "benchcsrf0123456789abcdefghijklm"  # 32 characters, as Django makes them
 SIGN_IN_SHARE = float(os.environ.get("KABINET_BENCH_MIX_SIGN_IN", "0.85"))
 TWO_READINGS_SHARE = float(os.environ.get("KABINET_BENCH_MIX_TWO", "0.4"))
 PEAKS = (123.0, 260.0)
+WATER_LAST = 1099  # the water meters' last reading, a month ago
 # Connections of each flood (wrong passwords, failed Checks), each sending as fast as it is
 # answered.
 FLOOD_THREADS = int(os.environ.get("KABINET_BENCH_FLOOD_THREADS", "4"))
@@ -185,7 +186,8 @@ def population(count: int, today: dt.date) -> list[Visitor]:
                 Reading(
                     meter=meter,
                     reading_date=today - dt.timedelta(days=30 * k),
-                    value=Decimal(1000 + 90 * (12 - k)),
+                    # About 9 m³ of cold water a month (a household's), not gas's 90.
+                    value=Decimal(WATER_LAST - 9 * (k - 1)),
                     source="controller",
                 )
                 for meter in meters
@@ -314,7 +316,7 @@ class Browser:
         value = Decimal(subscriber_value() + 90) + Decimal("0.5")
         self.submit(v.subscriber.account_id, v.subscriber.meter_serial, value, today)
         if v.water:
-            self.submit(v.water[0], v.water[1], value, today)
+            self.submit(v.water[0], v.water[1], Decimal(WATER_LAST + 9) + Decimal("0.5"), today)
         self.connection.close()
         with self.result.lock:
             self.result.visits += 1

@@ -192,6 +192,9 @@ USER_CACHE_SECONDS = (
     env_count("KABINET_USER_CACHE_SECONDS", 300) if os.environ.get("KABINET_REDIS_URL") else 0
 )
 
+# Providers listed on every Check step are kept in each process this long (issue 12).
+PROVIDER_CACHE_SECONDS = env_count("KABINET_PROVIDER_CACHE_SECONDS", 30)
+
 # --- languages and time ----------------------------------------------------------------------
 
 LANGUAGE_CODE = "uk"
