@@ -21,14 +21,14 @@ class Argon2idPasswordHasher(Argon2PasswordHasher):
     """Argon2id with the memory, passes and lanes of `KABINET_ARGON2_*` (same "argon2" name,
     so hashes made by Django's own Argon2 hasher are read and upgraded too)."""
 
-    @property  # type: ignore[override]
-    def memory_cost(self) -> int:
+    @property
+    def memory_cost(self) -> int:  # type: ignore[override]
         return int(settings.ARGON2_MEMORY_KIB)
 
-    @property  # type: ignore[override]
-    def time_cost(self) -> int:
+    @property
+    def time_cost(self) -> int:  # type: ignore[override]
         return int(settings.ARGON2_TIME_COST)
 
-    @property  # type: ignore[override]
-    def parallelism(self) -> int:
+    @property
+    def parallelism(self) -> int:  # type: ignore[override]
         return int(settings.ARGON2_PARALLELISM)

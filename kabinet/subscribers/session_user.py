@@ -49,7 +49,7 @@ def session_user(request):
     """`django.contrib.auth.get_user`, the user read through the cache (same checks)."""
     user = None
     try:
-        user_id = auth._get_user_session_key(request)
+        user_id = auth._get_user_session_key(request)  # type: ignore[attr-defined]
         backend_path = request.session[BACKEND_SESSION_KEY]
     except KeyError:
         pass

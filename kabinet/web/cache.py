@@ -84,11 +84,11 @@ class ResilientRedisCacheClient(RedisCacheClient):
         # (a cProfile of the API's POST: 600 of them, 0.34 s of 5.2 s). One client a pool
         # does: a Redis client is safe to share between threads, the pool hands out
         # connections.
-        pool = self._get_connection_pool(write)
+        pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
         clients = self.__dict__.setdefault("_clients", {})
         client = clients.get(id(pool))
         if client is None:
-            client = clients[id(pool)] = self._client(connection_pool=pool)
+            client = clients[id(pool)] = self._client(connection_pool=pool)  # type: ignore[attr-defined]
         return client
 
     def _unreachable(self, operation: str, error: Exception) -> None:
