@@ -184,3 +184,50 @@ def test_the_redis_cache_answers_as_empty_while_redis_is_unreachable():
     assert cache.incr("counter", 3) == 3
     cache.delete("key")
     assert cache.has_key("key") is False
+
+
+# --- the settings, read in a fresh process ----------------------------------------------------
+
+
+def settings_in_a_fresh_process(tmp_path, expression: str, **env: str):
+    import os
+    import subprocess
+    import sys
+
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("KABINET_ARGON2", "KABINET_REDIS", "KABINET_USER_CACHE"))
+    }
+    environment.update(
+        env, DJANGO_SETTINGS_MODULE="kabinet.config.settings.local", KABINET_VAR_DIR=str(tmp_path)
+    )
+    return subprocess.run(
+        [sys.executable, "-c", f"from django.conf import settings; print({expression})"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_argon2_below_owasps_minimum_refuses_to_start(tmp_path):
+    low = settings_in_a_fresh_process(
+        tmp_path, "settings.ARGON2_MEMORY_KIB", KABINET_ARGON2_MEMORY_KIB="8192"
+    )
+    raised = settings_in_a_fresh_process(
+        tmp_path, "settings.ARGON2_MEMORY_KIB", KABINET_ARGON2_MEMORY_KIB="47104"
+    )
+
+    assert low.returncode != 0 and "OWASP" in low.stderr
+    assert raised.stdout.strip() == "47104"
+
+
+def test_the_user_is_cached_only_with_redis(tmp_path):
+    without = settings_in_a_fresh_process(tmp_path, "settings.USER_CACHE_SECONDS")
+    with_redis = settings_in_a_fresh_process(
+        tmp_path, "settings.USER_CACHE_SECONDS", KABINET_REDIS_URL="redis://127.0.0.1:1/0"
+    )
+
+    assert without.stdout.strip() == "0"
+    assert with_redis.stdout.strip() == "300"
