@@ -86,39 +86,41 @@ def api_token_revoke(*, token: ApiToken, now: dt.datetime) -> ApiToken:
 def api_token_find(*, secret: str) -> ApiToken | None:
     """Return the active token with this secret, or None.
 
-    With Redis (`USER_CACHE_SECONDS`), the token and its user are read from the cache, as a
-    signed-in page reads its user (issue 12): the copy is dropped when the token is saved or
-    deleted (revoked, last use written), and is not used once its user changed (saved,
-    deactivated, deleted: the user's generation key is gone, kabinet/subscribers/
-    session_user.py).
+    With Redis (`USER_CACHE_SECONDS`), a token with its user that `api_token_remember` put in
+    the cache is read from there, as a signed-in page reads its user (issue 12): the copy is
+    dropped when the token is saved or deleted (revoked), and is not used once its user
+    changed (saved, deactivated, deleted: the user's generation key is gone,
+    kabinet/subscribers/session_user.py).
     """
     if not secret.startswith(TOKEN_PREFIX):
         return None
     key_hash = token_hash(secret)
-    seconds = settings.USER_CACHE_SECONDS
-    if seconds:
-        key = TOKEN_CACHE_KEY.format(hash=key_hash)
-        entry = cache.get(key)
+    if settings.USER_CACHE_SECONDS:
+        entry = cache.get(TOKEN_CACHE_KEY.format(hash=key_hash))
         if entry is not None:
             token, generation = entry
-            current = cache.get(GENERATION_KEY.format(pk=token.user_id))
-            if current is not None and current == generation:
+            if generation == cache.get(GENERATION_KEY.format(pk=token.user_id)):
+                token._from_cache = True
                 return token
-    token = (
+    return (
         ApiToken.objects.select_related("user")
         .filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
         .first()
     )
-    if seconds and token is not None:
-        generation_key = GENERATION_KEY.format(pk=token.user_id)
-        generation = cache.get(generation_key)
-        if generation is None:
-            generation = secrets.token_hex(8)
-            cache.add(generation_key, generation, seconds)
-            generation = cache.get(generation_key)
-        if generation is not None:
-            cache.set(key, (token, generation), seconds)
-    return token
+
+
+def api_token_remember(token: ApiToken) -> None:
+    """Put a token just read from the database (and its last use written) in the cache."""
+    seconds = settings.USER_CACHE_SECONDS
+    if not seconds or getattr(token, "_from_cache", False):
+        return
+    generation_key = GENERATION_KEY.format(pk=token.user_id)
+    generation = cache.get(generation_key)
+    if generation is None:
+        # Two requests may each set one; the loser's copy is then merely not used.
+        generation = secrets.token_hex(8)
+        cache.set(generation_key, generation, seconds)
+    cache.set(TOKEN_CACHE_KEY.format(hash=token.key_hash), (token, generation), seconds)
 
 
 def api_token_forget(sender, instance: ApiToken, **kwargs) -> None:

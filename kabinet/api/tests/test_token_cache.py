@@ -28,8 +28,7 @@ def token_queries(api, account) -> tuple[int, int]:
 
 
 def warm(api, account) -> None:
-    # The first use writes the token's last use, which drops the copy; the second caches it.
-    assert token_queries(api, account) == (200, 1)
+    # The first use reads the token (and writes its last use) and caches it.
     assert token_queries(api, account) == (200, 1)
     assert token_queries(api, account) == (200, 0)
 
@@ -63,3 +62,12 @@ def test_a_deleted_token_is_refused(api, account, subscriber):
     ApiToken.objects.filter(user=subscriber).delete()
 
     assert token_queries(api, account)[0] == 401
+
+
+def test_the_last_use_is_written_once_while_cached(api, account, subscriber):
+    warm(api, account)
+    first = ApiToken.objects.get(user=subscriber).last_used_at
+
+    assert token_queries(api, account) == (200, 0)
+    assert first is not None
+    assert ApiToken.objects.get(user=subscriber).last_used_at == first
