@@ -375,11 +375,14 @@ def flood(port: int, stop: threading.Event, counts: dict[str, dict[int, int]], v
                         "X-Forwarded-For": address,
                         "Cookie": f"csrftoken={CSRF}",
                         "Content-Type": "application/x-www-form-urlencoded",
+                        "Accept-Language": "en",
                     },
                 )
                 response = connection.getresponse()
-                response.read()
-                tally[response.status] = tally.get(response.status, 0) + 1
+                body = response.read()
+                # Refused by a limit (allauth's, the Check step's: "Too many ...") or checked.
+                outcome = "refused" if b"Too many" in body else response.status
+                tally[outcome] = tally.get(outcome, 0) + 1
             except (OSError, http.client.HTTPException):
                 connection.close()
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -408,9 +411,10 @@ def flood(port: int, stop: threading.Event, counts: dict[str, dict[int, int]], v
     return threads
 
 
-def refused_share(tally: dict[int, int], text: str) -> str:
+def refused_share(tally: dict, text: str) -> str:
     total = sum(tally.values())
-    return f"{text}: {total} posts, statuses {dict(sorted(tally.items()))}"
+    others = {k: n for k, n in tally.items() if k != "refused"}
+    return f"{text}: {total} posts, {tally.get('refused', 0)} refused by a limit, others {others}"
 
 
 def sign_in_lua(visitors: list[Visitor]) -> str:
@@ -564,7 +568,7 @@ def main() -> int:
 
             calm, calm_cpu = phase("mix")
             stop = threading.Event()
-            flood_counts: dict[str, dict[int, int]] = {}
+            flood_counts: dict[str, dict] = {}
 
             def flooding() -> None:
                 threads = flood(server.port, stop, flood_counts, victim)
