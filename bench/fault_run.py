@@ -4,14 +4,15 @@ page and the API, while gunicorn workers are SIGKILLed and PostgreSQL connection
 The machinery is the fault test's (`tests/faults/test_faults_under_load.py`, which CI runs
 with 240 submissions through `.ci/checks/faults.sh`): clients that retry each submission
 unchanged until it is answered (the page: the same value for the same day; the API: the same
-`Idempotency-Key`), a fault thread that every 0.5 to 1.5 s cuts two of the database's
-connections or, one time in three, kills a worker. Here in the production configuration
-(PostgreSQL, a Redis of the benchmark's own for the cache, sessions and rate limits), with
-more clients and subscribers. Afterwards: every acknowledged submission stored exactly once
+`Idempotency-Key`), and faults: every 0.5 to 1.5 s two of the database's connections cut
+and, here every 10 s (the CI test: one fault in three), a worker SIGKILLed. Here in the
+production configuration (PostgreSQL, a Redis of the benchmark's own for the cache, sessions
+and rate limits), with more clients and subscribers. Afterwards: every acknowledged submission stored exactly once
 with its value, no reading with two `reading.created` audit entries, none replaced.
 
 Environment: KABINET_BENCH_FAULT_SUBMISSIONS (10000; quick 600), KABINET_BENCH_FAULT_CLIENTS
-(16), KABINET_BENCH_WORKERS (2 x cores + 1), KABINET_BENCH_FAULT_DEADLINE (seconds, 1800).
+(16), KABINET_BENCH_WORKERS (2 x cores + 1), KABINET_BENCH_FAULT_DEADLINE (seconds, 1800),
+KABINET_BENCH_FAULT_KILL_EVERY (seconds between worker kills, 10).
 """
 
 from __future__ import annotations
@@ -39,6 +40,47 @@ from bench.load_support import (
 NAME = "faults"
 
 
+def faults(server, database_url, stop, enough, counts, kill_every: float) -> None:
+    """The fault test's faults at a pace a long run can bear: every 0.5 to 1.5 s two of the
+    database's connections are cut, and every `kill_every` seconds a gunicorn worker is
+    SIGKILLed (the CI test kills one a fault in three, about every 3 s; at that pace on a
+    busy 2-core machine the workers spend most of their time starting again)."""
+    import random
+    import signal
+
+    import psycopg
+
+    rng = random.Random(7)
+    next_kill = time.monotonic() + kill_every
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        while not stop.wait(rng.uniform(0.5, 1.5)):
+            if time.monotonic() >= next_kill:
+                next_kill = time.monotonic() + kill_every
+                workers = server.worker_pids()
+                if workers:
+                    try:
+                        os.kill(rng.choice(workers), signal.SIGKILL)
+                        counts["workers killed"] += 1
+                    except ProcessLookupError:
+                        pass
+                continue
+            row = conn.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM ("
+                " SELECT pid FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                " ORDER BY random() LIMIT 2) AS victims"
+            ).fetchone()
+            counts["connections cut"] += row[0] if row else 0
+            if min(counts.values()) >= machinery_faults_at_least():
+                enough.set()
+
+
+def machinery_faults_at_least() -> int:
+    from tests.faults import test_faults_under_load as machinery
+
+    return machinery.FAULTS_AT_LEAST
+
+
 def main() -> int:
     from tests.faults import test_faults_under_load as machinery
 
@@ -46,6 +88,7 @@ def main() -> int:
     clients = env_int("KABINET_BENCH_FAULT_CLIENTS", 16)
     workers = env_int("KABINET_BENCH_WORKERS", 2 * (os.cpu_count() or 1) + 1)
     deadline_seconds = env_int("KABINET_BENCH_FAULT_DEADLINE", 1800)
+    kill_every = float(os.environ.get("KABINET_BENCH_FAULT_KILL_EVERY", "10"))
     # Round r reads every meter on today - 29 + r: 30 rounds of each subscriber, with room.
     subscribers_needed = math.ceil(wanted * 1.2 / machinery.ROUNDS / clients) * clients
     machinery.PER_CLIENT = math.ceil(wanted / clients)
@@ -84,7 +127,7 @@ def main() -> int:
                 for i in range(clients)
             ]
             fault_thread = threading.Thread(
-                target=machinery.faults, args=(server, url, stop, enough_faults, counts)
+                target=faults, args=(server, url, stop, enough_faults, counts, kill_every)
             )
             fault_thread.start()
             for thread in threads:
