@@ -7,8 +7,9 @@ unchanged until it is answered (the page: the same value for the same day; the A
 `Idempotency-Key`), and faults: every 0.5 to 1.5 s two of the database's connections cut
 and, here every 10 s (the CI test: one fault in three), a worker SIGKILLed. Here in the
 production configuration (PostgreSQL, a Redis of the benchmark's own for the cache, sessions
-and rate limits), with more clients and subscribers. Afterwards: every acknowledged submission stored exactly once
-with its value, no reading with two `reading.created` audit entries, none replaced.
+and rate limits), with more clients and subscribers. Afterwards: every acknowledged
+submission stored exactly once with its value, no reading with two `reading.created` audit
+entries, none replaced.
 
 Environment: KABINET_BENCH_FAULT_SUBMISSIONS (10000; quick 600), KABINET_BENCH_FAULT_CLIENTS
 (16), KABINET_BENCH_WORKERS (2 x cores + 1), KABINET_BENCH_FAULT_DEADLINE (seconds, 1800),
