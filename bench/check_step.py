@@ -18,6 +18,7 @@ Generated towns are kept in bench/data/ (gitignored) and reused.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -32,8 +33,10 @@ from urllib.parse import urlencode
 from bench import Figure, quick, record
 from bench.load_support import (
     ROOT,
+    PrivateRedis,
     ServerCpu,
     WrkResult,
+    db_name,
     django_setup,
     env_int,
     kabinet,
@@ -116,12 +119,20 @@ def check_rows(sample: int) -> list[tuple[str, str, str]]:
 
 def measure(size: int, *, duration: int, connections: int, workers: int, sample: int):
     files = town_files(size)
-    database = f"kabinet_bench_check_{size}_{os.getpid()}"
-    with (
-        tempfile.TemporaryDirectory(prefix="kabinet-bench-") as var_dir,
-        pg_database(database) as url,
-    ):
-        env = kabinet_env(url, var_dir=var_dir)
+    database = db_name(f"check_{size}_{os.getpid()}")
+    # The production configuration (issue 12): a Redis of the benchmark's own for the cache
+    # (the Check step's throttle) and the sessions; KABINET_BENCH_CHECK_CONFIG=database runs
+    # the database cache and sessions instead.
+    production = os.environ.get("KABINET_BENCH_CHECK_CONFIG", "production") == "production"
+    with contextlib.ExitStack() as stack:
+        var_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="kabinet-bench-"))
+        url = stack.enter_context(pg_database(database))
+        extra = {}
+        redis_server = None
+        if production:
+            redis_server = stack.enter_context(PrivateRedis())
+            extra = {"KABINET_REDIS_URL": redis_server.url, "KABINET_SESSIONS": "cached_db"}
+        env = kabinet_env(url, var_dir=var_dir, **extra)
         migrate(env)
         started = time.monotonic()
         kabinet("import_billing", *map(str, files), env=env, timeout=4 * 3600)
@@ -144,6 +155,8 @@ def measure(size: int, *, duration: int, connections: int, workers: int, sample:
         with serve(env=env, workers=workers, log_dir=var_dir) as server:
             wrk(f"{server.base_url}/bench/ok/", connections=connections, duration=2)
             cpu = ServerCpu(server, database)
+            if redis_server is not None and redis_server.pid:
+                cpu.extra_pids = [redis_server.pid]
             floor = wrk_measured(
                 f"{server.base_url}/bench/ok/",
                 cpu=cpu,
@@ -179,7 +192,7 @@ def figures_for(size: int, floor: WrkResult, check: WrkResult, imported: float) 
             unit="ms",
             floor=round(floor.cpu_ms_per_request, 3),
             floor_name="bare view",
-            goal=0.5,
+            goal=0.4,
             higher_is_better=False,
             note="gunicorn workers + PostgreSQL; ratio = capacity on an otherwise idle machine",
         ),
@@ -190,7 +203,7 @@ def figures_for(size: int, floor: WrkResult, check: WrkResult, imported: float) 
             unit="req/s",
             floor=round(floor.throughput, 1),
             floor_name="bare view",
-            goal=0.5,
+            goal=0.4,
             note=f"{matched:.0%} matched (302); import {imported:.0f} s",
             extra={"statuses": check.statuses, "errors": check.errors},
         ),

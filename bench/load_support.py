@@ -39,9 +39,28 @@ def env_int(name: str, default: int, *, quick: int | None = None) -> int:
 
 
 def free_port() -> int:
+    """A free loopback port: from KABINET_BENCH_PORTS ("8120-8129") when the machine's ports
+    are shared out among several people, else any the kernel gives."""
+    wanted = os.environ.get("KABINET_BENCH_PORTS", "")
+    if wanted:
+        low, _, high = wanted.partition("-")
+        for port in range(int(low), int(high or low) + 1):
+            with socket.socket() as sock:
+                try:
+                    sock.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+                return port
+        raise RuntimeError(f"no free port in KABINET_BENCH_PORTS={wanted}")
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def db_name(suffix: str) -> str:
+    """A benchmark database's name: KABINET_BENCH_DB_PREFIX (kabinet_bench) + suffix, so that
+    several people's runs on one PostgreSQL server keep to their own names."""
+    return f"{os.environ.get('KABINET_BENCH_DB_PREFIX', 'kabinet_bench')}_{suffix}"
 
 
 def pg_url(database: str) -> str:
@@ -204,6 +223,78 @@ def stop(process: subprocess.Popen, *, grace: float = 15) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=5)
+
+
+# --- a Redis of the benchmark's own ---------------------------------------------------------
+
+
+class PrivateRedis:
+    """A `redis-server` started by the benchmark on a port of its own, without persistence
+    (`--save ''`), as the production configuration's cache, sessions and rate limits; it can
+    be stopped and started again on the same port (the restart test) and its CPU is counted
+    with the server's. KABINET_BENCH_REDIS_PORT picks the port (else one from
+    KABINET_BENCH_PORTS, else any free one)."""
+
+    def __init__(self, port: int | None = None) -> None:
+        self.port = port or int(os.environ.get("KABINET_BENCH_REDIS_PORT") or 0) or free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.process and self.process.poll() is None else None
+
+    def start(self) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise RuntimeError("redis-server is needed: apt-get install -y redis-server")
+        self.process = subprocess.Popen(
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                "--loglevel",
+                "warning",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+        self.process = None
+
+    def __enter__(self) -> PrivateRedis:
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
 
 
 # --- wrk ---------------------------------------------------------------------------------
@@ -628,6 +719,8 @@ def _cpu_seconds(pid: int) -> float:
 
 def postgres_backends(database: str) -> list[int]:
     """The PostgreSQL server processes serving `database` (their title names it)."""
+    if not database:  # SQLite: the workers do the database's work themselves
+        return []
     pids = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -666,9 +759,10 @@ class ServerCpu:
         self.before: dict[int, float] = {}
         self.log_offset = 0
         self.postgres_seconds = 0.0
+        self.extra_pids: list[int] = []  # e.g. the benchmark's own redis-server
 
     def _pids(self) -> list[int]:
-        return self.server.worker_pids() + postgres_backends(self.database)
+        return self.server.worker_pids() + postgres_backends(self.database) + self.extra_pids
 
     def _used(self) -> float:
         return sum(_cpu_seconds(pid) - self.before.get(pid, 0.0) for pid in self._pids())

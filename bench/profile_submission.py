@@ -39,6 +39,7 @@ from bench.load_support import (
     Subscriber,
     _cpu_seconds,
     api_tokens_create,
+    db_name,
     django_setup,
     kabinet_env,
     migrate,
@@ -54,7 +55,7 @@ def database(sqlite: bool, keep: bool) -> Iterator[str]:
         with tempfile.TemporaryDirectory(prefix="kabinet-profile-") as folder:
             yield f"sqlite:///{Path(folder) / 'profile.sqlite3'}"
         return
-    with pg_database(f"kabinet_profile_submission_{os.getpid()}", keep=keep) as url:
+    with pg_database(db_name(f"profile_submission_{os.getpid()}"), keep=keep) as url:
         yield url
 
 

@@ -8,7 +8,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from .models import ApiToken
-from .tokens import api_token_find
+from .tokens import api_token_find, api_token_remember
 
 # The last-used time is written at most this often, so reads do not become writes.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
@@ -35,6 +35,10 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            token.last_used_at = now
+            # An update() sends no signal: the cached copy must not keep the old time.
+            token._from_cache = False  # type: ignore[attr-defined]
+        api_token_remember(token)
         return token.user, token
 
     def authenticate_header(self, request) -> str:

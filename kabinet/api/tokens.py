@@ -4,17 +4,21 @@ import datetime as dt
 import hashlib
 import secrets
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from kabinet.backoffice.access import operator_providers
 from kabinet.providers.models import Provider
+from kabinet.subscribers.session_user import GENERATION_KEY
 
 from .models import ApiToken
 
 TOKEN_PREFIX = "kab_"  # noqa: S105 (a marker, not a secret)
 MAX_ACTIVE_TOKENS = 20
+TOKEN_CACHE_KEY = "kabinet:api-token:{hash}"  # noqa: S105 (a cache key)
 
 
 class TokenRefused(Exception):
@@ -80,14 +84,51 @@ def api_token_revoke(*, token: ApiToken, now: dt.datetime) -> ApiToken:
 
 
 def api_token_find(*, secret: str) -> ApiToken | None:
-    """Return the active token with this secret, or None."""
+    """Return the active token with this secret, or None.
+
+    With Redis (`USER_CACHE_SECONDS`), a token with its user that `api_token_remember` put in
+    the cache is read from there, as a signed-in page reads its user (issue 12): the copy is
+    dropped when the token is saved or deleted (revoked), and is not used once its user
+    changed (saved, deactivated, deleted: the user's generation key is gone,
+    kabinet/subscribers/session_user.py).
+    """
     if not secret.startswith(TOKEN_PREFIX):
         return None
+    key_hash = token_hash(secret)
+    if settings.USER_CACHE_SECONDS:
+        entry = cache.get(TOKEN_CACHE_KEY.format(hash=key_hash))
+        if entry is not None:
+            token, generation = entry
+            if generation == cache.get(GENERATION_KEY.format(pk=token.user_id)):
+                token._from_cache = True
+                return token
     return (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=token_hash(secret), revoked_at__isnull=True, user__is_active=True)
+        .filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
         .first()
     )
+
+
+def api_token_remember(token: ApiToken) -> None:
+    """Put a token just read from the database (and its last use written) in the cache."""
+    seconds = settings.USER_CACHE_SECONDS
+    if not seconds or getattr(token, "_from_cache", False):
+        return
+    generation_key = GENERATION_KEY.format(pk=token.user_id)
+    generation = cache.get(generation_key)
+    if generation is None:
+        # Two requests may each set one; the loser's copy is then merely not used.
+        generation = secrets.token_hex(8)
+        cache.set(generation_key, generation, seconds)
+    cache.set(TOKEN_CACHE_KEY.format(hash=token.key_hash), (token, generation), seconds)
+
+
+def api_token_forget(sender, instance: ApiToken, **kwargs) -> None:
+    """post_save / post_delete of a token: drop its cached copy (connected in ApiConfig)."""
+    if settings.USER_CACHE_SECONDS:
+        key = TOKEN_CACHE_KEY.format(hash=instance.key_hash)
+        cache.delete(key)
+        transaction.on_commit(lambda: cache.delete(key))
 
 
 def token_providers(*, token: ApiToken) -> QuerySet[Provider]:

@@ -2,11 +2,10 @@
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
-
 from kabinet.addresses.models import StreetName
 from kabinet.addresses.normalize import fold_street
 from kabinet.providers.models import Provider
+from kabinet.providers.selectors import providers_by_name
 
 SUGGESTION_MIN_LENGTH = 2
 SUGGESTION_LIMIT = 10
@@ -21,9 +20,10 @@ class StreetSuggestion:
     is_former: bool
 
 
-def providers_for_registration() -> QuerySet[Provider]:
-    """Return every provider a subscriber can register an account with, by name."""
-    return Provider.objects.order_by("name", "pk")
+def providers_for_registration() -> list[Provider]:
+    """Return every provider a subscriber can register an account with, by name (kept in the
+    process for a few seconds: kabinet.providers.selectors)."""
+    return providers_by_name()
 
 
 def street_suggestions(

@@ -111,7 +111,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's AuthenticationMiddleware, with the user read from the cache (issue 12).
+    "kabinet.subscribers.session_user.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -163,8 +164,11 @@ CACHES: dict[str, dict[str, Any]]
 if os.environ.get("KABINET_REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache that answers as an empty cache while Redis restarts, rather
+            # than a 500 (kabinet/web/cache.py); short time-outs so a hung Redis costs little.
+            "BACKEND": "kabinet.web.cache.ResilientRedisCache",
             "LOCATION": os.environ["KABINET_REDIS_URL"],
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 2},
         }
     }
 else:
@@ -189,6 +193,16 @@ if os.environ.get("KABINET_REDIS_URL") and os.environ.get("KABINET_SESSIONS") in
     "cached_db",
 ):
     SESSION_ENGINE = f"django.contrib.sessions.backends.{os.environ['KABINET_SESSIONS']}"
+# A signed-in request reads its user from the shared cache instead of the users table, for
+# this many seconds after the first read; any save or delete of the user drops the copy
+# (kabinet/subscribers/session_user.py). Only with Redis: with the database cache a cache read
+# is a query too. KABINET_USER_CACHE_SECONDS=0 turns it off.
+USER_CACHE_SECONDS = (
+    env_count("KABINET_USER_CACHE_SECONDS", 300) if os.environ.get("KABINET_REDIS_URL") else 0
+)
+
+# Providers listed on every Check step are kept in each process this long (issue 12).
+PROVIDER_CACHE_SECONDS = env_count("KABINET_PROVIDER_CACHE_SECONDS", 30)
 
 # --- languages and time ----------------------------------------------------------------------
 
@@ -259,9 +273,20 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/cabinet/"
 LOGOUT_REDIRECT_URL = "/"
+# Argon2id at OWASP's minimum by default (about 30 ms of CPU a check); PBKDF2 hashes made
+# before are checked and rehashed with Argon2id on the next sign-in (docs/operations.md).
 PASSWORD_HASHERS = [
+    "kabinet.subscribers.hashers.Argon2idPasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+ARGON2_MEMORY_KIB = env_count("KABINET_ARGON2_MEMORY_KIB", 19 * 1024)
+ARGON2_TIME_COST = env_count("KABINET_ARGON2_TIME_COST", 2)
+ARGON2_PARALLELISM = env_count("KABINET_ARGON2_PARALLELISM", 1)
+if ARGON2_MEMORY_KIB < 19 * 1024 or ARGON2_TIME_COST < 2 or ARGON2_PARALLELISM < 1:
+    raise ImproperlyConfigured(
+        "Argon2id below OWASP's minimum: KABINET_ARGON2_MEMORY_KIB >= 19456, "
+        "KABINET_ARGON2_TIME_COST >= 2, KABINET_ARGON2_PARALLELISM >= 1."
+    )
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
