@@ -21,7 +21,7 @@ from kabinet.billing.models import Account
 from kabinet.exchange.importer import ImportSummary, billing_import
 from kabinet.metering.models import Meter, Reading
 from kabinet.metering.services import reading_submit
-from kabinet.payments.services import merchant_bank_details_ensure
+from kabinet.payments.merchants import merchant_bank_details_ensure
 from kabinet.providers.models import Provider
 from kabinet.subscribers.models import AccountLink, User
 
