@@ -24,14 +24,6 @@ QUIET_AFTER = dt.timedelta(minutes=15)
 GIVE_UP_AFTER = dt.timedelta(days=2)
 
 
-class CallbackRefused(Exception):
-    """A message from the gateway was not accepted; `reason` is for the log (no posted data)."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-
 @dataclass(frozen=True)
 class Applied:
     """What a gateway's message did: the payment after it, and whether it changed anything."""
@@ -39,6 +31,14 @@ class Applied:
     payment: Payment
     changed: bool
     replayed: bool
+
+
+class CallbackRefused(Exception):
+    """A message from the gateway was not accepted; `reason` is for the log (no posted data)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
 def _digest(message: dict[str, Any]) -> str:
