@@ -17,7 +17,8 @@ from kabinet.api.errors import ApiError
 from kabinet.api.idempotency import idempotent
 from kabinet.api.views import OperatorView, SubscriberView, errors
 from kabinet.billing.models import Account
-from kabinet.payments import selectors, services
+from kabinet.payments import selectors
+from kabinet.payments.checkout import PaymentRefused, amount_parse, payment_start
 from kabinet.payments.export import payments_export
 
 
@@ -86,21 +87,21 @@ class AccountPaymentsView(SubscriberView):
         form = CheckoutRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         try:
-            amount = services.amount_parse(form.validated_data["amount"])
-        except services.PaymentRefused as refusal:
+            amount = amount_parse(form.validated_data["amount"])
+        except PaymentRefused as refusal:
             raise ApiError(status_code=400, code=refusal.code, message=refusal.message) from None
         return idempotent(request, lambda: self._start(account, amount))
 
     def _start(self, account: Account, amount) -> Response:
         try:
-            checkout = services.payment_start(
+            checkout = payment_start(
                 user=self.request.user,
                 account=account,
                 amount=amount,
                 language=get_language() or "uk",
                 now=timezone.now(),
             )
-        except services.PaymentRefused as refusal:
+        except PaymentRefused as refusal:
             return Response(
                 {"code": refusal.code, "message": refusal.message, "details": {}},
                 status=status.HTTP_422_UNPROCESSABLE_ENTITY,

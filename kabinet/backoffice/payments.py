@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from kabinet.backoffice.access import access_operator_provider, operator_providers
 from kabinet.backoffice.views import operator_view
-from kabinet.payments import selectors, services
+from kabinet.payments import merchants, selectors
 from kabinet.payments.export import payments_export
 from kabinet.payments.forms import MerchantForm, PaymentExportForm, PaymentFilterForm
 from kabinet.periods import period_end, period_start
@@ -123,11 +123,11 @@ def merchant_settings(request: HttpRequest, provider_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             if request.POST.get("remove_keys"):
-                services.merchant_keys_clear(
+                merchants.merchant_keys_clear(
                     provider=provider, actor=request.user, now=timezone.now()
                 )
             else:
-                services.merchant_update(
+                merchants.merchant_update(
                     provider=provider,
                     changes=form.cleaned_data,
                     actor=request.user,

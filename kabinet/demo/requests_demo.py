@@ -17,7 +17,7 @@ from kabinet.requests.services import request_answer, request_create
 from kabinet.subscribers.access import accessible_accounts
 from kabinet.subscribers.models import User
 
-from .town import VODOKANAL
+from .town.tables import VODOKANAL
 
 
 def requests_and_outages_ensure(*, now: dt.datetime) -> None:

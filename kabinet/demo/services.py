@@ -1,6 +1,6 @@
 """The demo: a synthetic town imported like real billing files, and its subscribers.
 
-`demo_seed` writes the town (`town.py`) into a directory, imports it with the billing
+`demo_seed` writes the town (`town/`) into a directory, imports it with the billing
 importer (one transaction, the same path real files take), then makes the demo's users with
 verified e-mail addresses and links them to their accounts. Running it again changes nothing
 that is already there: the import upserts, the users and links are found before they are made.
@@ -21,25 +21,17 @@ from kabinet.billing.models import Account
 from kabinet.exchange.importer import ImportSummary, billing_import
 from kabinet.metering.models import Meter, Reading
 from kabinet.metering.services import reading_submit
-from kabinet.payments.services import merchant_bank_details_ensure
+from kabinet.payments.merchants import merchant_bank_details_ensure
 from kabinet.providers.models import Provider
 from kabinet.subscribers.models import AccountLink, User
 
 from . import power
 from .requests_demo import requests_and_outages_ensure
-from .town import (
-    FILE_KINDS,
-    GAS,
-    GAS_DAILY_MAX,
-    SHOWCASE,
-    TEPLO,
-    VODOKANAL,
-    showcase_address,
-    showcase_numbers,
-    town_write,
-)
+from .town import FILE_KINDS, town_write
+from .town.showcase import SHOWCASE, showcase_address, showcase_numbers
+from .town.tables import GAS, GAS_DAILY_MAX, TEPLO, VODOKANAL
 
-# Indexes into town.SHOWCASE of each demo subscriber's accounts.
+# Indexes into town.showcase.SHOWCASE of each demo subscriber's accounts.
 DEMO_ACCOUNTS = (0, 1)  # Шевчук: water and gas at вул. Шевченка 12/3, кв. 45
 OLENA_ACCOUNTS = (3,)  # Кондрат'єва: просп. Богдана Хмельницького (Леніна) 101а, кв. 5а
 # `olena` confirmed a cold water reading far above her usual, so the operator has one to review.

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kabinet.periods import InvalidPeriod, parse_period
 
+from .checkout import PaymentRefused, amount_parse
 from .models import Payment
-from .services import PaymentRefused, amount_parse
 
 
 class PayForm(forms.Form):

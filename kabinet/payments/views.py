@@ -20,8 +20,10 @@ from kabinet.billing.models import Account
 from kabinet.billing.selectors import account_balance
 from kabinet.subscribers.access import AccountNotAccessible, access_account
 
-from . import liqpay, nbu_qr, qr, sandbox, selectors, services
+from . import callbacks, liqpay, nbu_qr, qr, sandbox, selectors
+from .checkout import PaymentRefused, payment_start
 from .forms import PaperlessForm, PayForm
+from .mail import paperless_set
 from .models import Payment
 from .receipt_pdf import receipt_facts, receipt_pdf
 
@@ -73,14 +75,14 @@ def pay_view(request: HttpRequest, account_id: int) -> HttpResponse:
     if not form.is_valid():
         return _pay_page(request, account, form, status=400)
     try:
-        checkout = services.payment_start(
+        checkout = payment_start(
             user=request.user,
             account=account,
             amount=form.cleaned_data["amount"],
             language=get_language() or "uk",
             now=timezone.now(),
         )
-    except services.PaymentRefused as refusal:
+    except PaymentRefused as refusal:
         form.add_error(None, refusal.message)
         return _pay_page(request, account, form, status=400)
     except selectors.PaymentsUnavailable:
@@ -147,7 +149,7 @@ def paperless_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = PaperlessForm(request.POST)
         if form.is_valid():
-            saved = services.paperless_set(
+            saved = paperless_set(
                 user=user,
                 enabled=form.cleaned_data["enabled"],
                 language=form.cleaned_data["language"],
@@ -185,12 +187,12 @@ def liqpay_callback_view(request: HttpRequest) -> HttpResponse:
     400 when refused, logged with the reason and the client's address only: never the posted
     data, which may name the payer."""
     try:
-        applied = services.callback_receive(
+        applied = callbacks.callback_receive(
             data=request.POST.get("data", ""),
             signature=request.POST.get("signature", ""),
             now=timezone.now(),
         )
-    except services.CallbackRefused as refusal:
+    except callbacks.CallbackRefused as refusal:
         logger.warning("LiqPay callback refused from %s: %s", _client(request), refusal.reason)
         return HttpResponse(
             f"refused: {refusal.reason}\n", status=400, content_type="text/plain; charset=utf-8"

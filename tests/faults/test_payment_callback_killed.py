@@ -35,7 +35,7 @@ Payment.objects.create(
 CALLBACK = """
 import os, signal
 from django.utils import timezone
-from kabinet.payments import liqpay, services
+from kabinet.payments import callbacks, liqpay
 
 data = liqpay.encode_data({
     "action": "pay", "status": "success", "version": 3, "payment_id": 1, "order_id": "kb-killed",
@@ -43,8 +43,8 @@ data = liqpay.encode_data({
 })
 if os.environ.get("KILL_INSIDE") == "1":
     # Dies after the message and the new status are written, before the commit.
-    services.audit_record = lambda **kwargs: os.kill(os.getpid(), signal.SIGKILL)
-applied = services.callback_receive(
+    callbacks.audit_record = lambda **kwargs: os.kill(os.getpid(), signal.SIGKILL)
+applied = callbacks.callback_receive(
     data=data, signature=liqpay.sign(private_key="sk", data=data), now=timezone.now()
 )
 print(applied.payment.status)

@@ -8,14 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kabinet.demo.town import (
-    GAS,
-    MIN_ACCOUNTS,
-    PROVIDERS,
-    TownTooSmall,
-    showcase_numbers,
-    town_write,
-)
+from kabinet.demo.town import MIN_ACCOUNTS, TownTooSmall, town_write
+from kabinet.demo.town.showcase import showcase_numbers
+from kabinet.demo.town.tables import GAS, PROVIDERS
 
 TODAY = dt.date(2026, 11, 28)
 ENCODINGS = {provider.code: provider.encoding for provider in PROVIDERS}

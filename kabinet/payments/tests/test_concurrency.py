@@ -9,7 +9,8 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from kabinet.audit.models import AuditEntry
-from kabinet.payments import services
+from kabinet.payments.callbacks import callback_receive
+from kabinet.payments.checkout import payment_start
 from kabinet.payments.models import Payment, PaymentCallback
 
 from .conftest import liqpay_message, signed
@@ -51,7 +52,7 @@ def test_two_identical_callbacks_at_once_record_one_payment(
 
     results = run_together(
         4,
-        lambda _index: services.callback_receive(
+        lambda _index: callback_receive(
             data=form["data"], signature=form["signature"], now=timezone.now()
         ),
     )
@@ -69,7 +70,7 @@ def test_two_identical_callbacks_at_once_record_one_payment(
 def test_pay_pressed_twice_at_once_makes_one_order(liqpay_keys, owing, subscriber):
     results = run_together(
         3,
-        lambda _index: services.payment_start(
+        lambda _index: payment_start(
             user=subscriber,
             account=owing,
             amount=Decimal("297.78"),

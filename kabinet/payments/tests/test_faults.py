@@ -3,7 +3,7 @@ applying it, the browser comes back first and the callback later."""
 
 import pytest
 
-from kabinet.payments import services
+from kabinet.payments import callbacks
 from kabinet.payments.models import Payment, PaymentCallback
 
 from .conftest import liqpay_message, signed
@@ -27,7 +27,7 @@ def test_a_worker_killed_while_applying_the_callback_loses_nothing(client, order
         raise WorkerKilled
 
     with monkeypatch.context() as patch:
-        patch.setattr(services, "audit_record", die)
+        patch.setattr(callbacks, "audit_record", die)
         with pytest.raises(WorkerKilled):
             client.post(CALLBACK, form)
     order.refresh_from_db()

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from kabinet.payments import services
+from kabinet.payments import mail
 from kabinet.payments.models import Payment, StatementMailed
 
 from .conftest import NOVEMBER
@@ -57,9 +57,9 @@ def test_a_pending_order_has_no_receipt(signed_in, owing, make_payment):
 
 
 def test_the_receipt_is_mailed_in_the_payers_language(paid, subscriber, mailoutbox):
-    services.paperless_set(user=subscriber, enabled=False, language="uk", now=timezone.now())
+    mail.paperless_set(user=subscriber, enabled=False, language="uk", now=timezone.now())
 
-    assert services.receipt_send(payment_id=paid.pk)
+    assert mail.receipt_send(payment_id=paid.pk)
 
     assert mailoutbox[0].subject.startswith("Квитанція")
     assert "0012345" in mailoutbox[0].body
@@ -71,10 +71,10 @@ def test_paperless_mails_each_new_statement_once_in_the_chosen_language(
     response = signed_in.post("/cabinet/paperless/", {"enabled": "on", "language": "ru"})
     assert response.status_code == 302
 
-    first = services.statements_send(now=timezone.now())
-    again = services.statements_send(now=timezone.now())
+    first = mail.statements_send(now=timezone.now())
+    again = mail.statements_send(now=timezone.now())
     make_ledger(owing, dt.date(2026, 12, 1), "balance", "297.78")
-    next_month = services.statements_send(now=timezone.now())
+    next_month = mail.statements_send(now=timezone.now())
 
     assert (first, again, next_month) == (1, 0, 1)
     assert "2026-11" in mailoutbox[0].subject
@@ -85,5 +85,5 @@ def test_paperless_mails_each_new_statement_once_in_the_chosen_language(
 
 
 def test_no_opt_in_no_statement_mail(owing, subscriber, mailoutbox):
-    assert services.statements_send(now=timezone.now()) == 0
+    assert mail.statements_send(now=timezone.now()) == 0
     assert mailoutbox == []

@@ -4,7 +4,8 @@ signs, the browser sent back to result_url; `action=status` answered from its ow
 import pytest
 from django.test import Client
 
-from kabinet.payments import liqpay, sandbox, services, views
+from kabinet.payments import liqpay, sandbox, views
+from kabinet.payments.callbacks import QUIET_AFTER, payments_check_pending
 from kabinet.payments.models import Payment, SandboxTransaction
 
 from .conftest import client_transport
@@ -178,14 +179,12 @@ def test_the_callback_never_arrives_and_the_status_task_settles_it(
     )
     payment = Payment.objects.get(pk=checkout.payment.pk)
     assert payment.status == Payment.Status.PENDING
-    too_soon = payment.created_at + services.QUIET_AFTER / 2
-    later = payment.created_at + services.QUIET_AFTER * 2
+    too_soon = payment.created_at + QUIET_AFTER / 2
+    later = payment.created_at + QUIET_AFTER * 2
 
-    settled_too_soon = services.payments_check_pending(
-        now=too_soon, transport=client_transport(Client())
-    )
+    settled_too_soon = payments_check_pending(now=too_soon, transport=client_transport(Client()))
     with django_capture_on_commit_callbacks(execute=True):
-        settled = services.payments_check_pending(now=later, transport=client_transport(Client()))
+        settled = payments_check_pending(now=later, transport=client_transport(Client()))
 
     assert settled_too_soon == 0
     assert settled == 1
@@ -197,21 +196,21 @@ def test_the_callback_never_arrives_and_the_status_task_settles_it(
 
 def test_an_abandoned_order_is_settled_as_not_paid(signed_in, owing, sandbox_on):
     checkout = start(signed_in, owing)
-    later = checkout.payment.created_at + services.QUIET_AFTER * 2
+    later = checkout.payment.created_at + QUIET_AFTER * 2
 
-    services.payments_check_pending(now=later, transport=client_transport(Client()))
+    payments_check_pending(now=later, transport=client_transport(Client()))
 
     assert Payment.objects.get(pk=checkout.payment.pk).status == Payment.Status.FAILURE
 
 
 def test_an_unreachable_gateway_leaves_the_order_pending(signed_in, owing, sandbox_on):
     checkout = start(signed_in, owing)
-    later = checkout.payment.created_at + services.QUIET_AFTER * 2
+    later = checkout.payment.created_at + QUIET_AFTER * 2
 
     def unreachable(url, fields):
         raise OSError("connection refused")
 
-    settled = services.payments_check_pending(now=later, transport=unreachable)
+    settled = payments_check_pending(now=later, transport=unreachable)
 
     assert settled == 0
     assert Payment.objects.get(pk=checkout.payment.pk).status == Payment.Status.PENDING

@@ -7,12 +7,13 @@ from io import StringIO
 from django.core.management import call_command
 from django.utils import timezone
 
-from kabinet.payments import services
+from kabinet.payments.mail import paperless_set
+from kabinet.payments.merchants import merchant_bank_details_ensure
 from kabinet.payments.models import Merchant, Payment
 
 
 def test_the_scheduler_queues_the_payments_runs(owing, subscriber, mailoutbox, sandbox_on):
-    services.paperless_set(user=subscriber, enabled=True, language="en", now=timezone.now())
+    paperless_set(user=subscriber, enabled=True, language="en", now=timezone.now())
 
     call_command("scheduler", "--once", "--at", "23:59", stdout=StringIO())
 
@@ -47,7 +48,7 @@ def test_bank_details_are_given_only_where_missing(vodokanal, gas):
         provider=gas, legal_name="Own", edrpou="12345678", iban="UA093052990000026001000000202"
     )
 
-    changed = services.merchant_bank_details_ensure(
+    changed = merchant_bank_details_ensure(
         details={
             "vodokanal": ("КП", "03327664", "UA203052990000026001000000101"),
             "gas": ("Other", "87654321", "UA953052990000026001000000303"),

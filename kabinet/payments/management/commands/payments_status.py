@@ -4,7 +4,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from kabinet.payments import services, tasks
+from kabinet.payments import callbacks, tasks
 
 
 class Command(BaseCommand):
@@ -22,5 +22,5 @@ class Command(BaseCommand):
             result = tasks.payments_check_pending.enqueue()
             self.stdout.write(f"queued the payments' status check: task {result.id}")
             return
-        settled = services.payments_check_pending(now=timezone.now())
+        settled = callbacks.payments_check_pending(now=timezone.now())
         self.stdout.write(f"payments settled by a status query: {settled}")
