@@ -5,17 +5,16 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kabinet.backoffice.access import is_operator, operator_providers
+from kabinet.backoffice.access import OperatorNotAllowed, operator_providers
+from kabinet.backoffice.views import operator_view
 from kabinet.requests import selectors, services
 from kabinet.requests.forms import AnswerForm, AssignForm, NoteForm, QueueFilterForm, uploads_of
 from kabinet.requests.views import attachment_response
@@ -24,18 +23,15 @@ PAGE_SIZE = 50
 
 
 def operator_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Let staff in, send the signed-out to the login page, and hide others' requests as 404."""
+    """An operator's page (`operator_view`) whose requests of other providers answer 404."""
 
+    @operator_view
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_operator(request.user):
-            raise PermissionDenied
         try:
             return view(request, *args, **kwargs)
         except selectors.RequestNotAccessible as hidden:
-            raise Http404 from hidden
+            raise OperatorNotAllowed from hidden
 
     return wrapper
 

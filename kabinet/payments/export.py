@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kabinet.exchange.dbf import DbfField, write_dbf
+from kabinet.exchange.exporter import FORMATS, ExportUsageError
 from kabinet.providers.models import Provider
 
 from .selectors import export_rows
 
-FORMATS = ("csv", "dbf")
 COLUMNS = (
     "provider",
     "account",
@@ -42,27 +42,21 @@ DBF_FIELDS = (
 )
 
 
-class PaymentsExportError(Exception):
-    """The export was asked for wrongly: unknown provider or format, an empty date range."""
-
-
 def payments_export(
     *, provider_code: str, date_from: dt.date, date_to: dt.date, file_format: str, out: BinaryIO
 ) -> int:
     """Write the payments confirmed from `date_from` to `date_to` (inclusive) to `out` as CSV
-    or DBF and return how many rows were written; raises PaymentsExportError.
+    or DBF and return how many rows were written; raises ExportUsageError.
 
     The same data gives the same bytes: rows are ordered by time and order.
     """
     if file_format not in FORMATS:
-        raise PaymentsExportError(
-            _("Unknown format %(format)s: csv or dbf") % {"format": file_format}
-        )
+        raise ExportUsageError(_("Unknown format %(format)s: csv or dbf") % {"format": file_format})
     if date_from > date_to:
-        raise PaymentsExportError(_("The range starts after it ends."))
+        raise ExportUsageError(_("The range starts after it ends."))
     provider = Provider.objects.filter(code=provider_code).first()
     if provider is None:
-        raise PaymentsExportError(_("Unknown provider: %(code)s") % {"code": provider_code})
+        raise ExportUsageError(_("Unknown provider: %(code)s") % {"code": provider_code})
     rows = (
         (
             code,
