@@ -1,9 +1,6 @@
 """API v1 for payments: an account's payments (paginated), starting a checkout with
 `Idempotency-Key`, and the payments export for integrators."""
 
-import io
-
-from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -15,7 +12,7 @@ from rest_framework.response import Response
 from kabinet.api import serializers as s
 from kabinet.api.errors import ApiError
 from kabinet.api.idempotency import idempotent
-from kabinet.api.views import OperatorView, SubscriberView, errors
+from kabinet.api.views import EXPORT_RESPONSES, ExportView, SubscriberView, errors
 from kabinet.billing.models import Account
 from kabinet.payments import selectors
 from kabinet.payments.checkout import PaymentRefused, amount_parse, payment_start
@@ -128,36 +125,14 @@ class AccountPaymentsView(SubscriberView):
         return Response(CheckoutSerializer(body).data, status=status.HTTP_201_CREATED)
 
 
-class PaymentsExportView(OperatorView):
-    serializer_class = s.ExportQuerySerializer
+class PaymentsExportView(ExportView):
+    name = "payments"
+    export = staticmethod(payments_export)
 
     @extend_schema(
         summary="Download the payments export",
         parameters=[s.ExportQuerySerializer],
-        responses={
-            (200, "text/csv"): OpenApiTypes.BINARY,
-            (200, "application/x-dbf"): OpenApiTypes.BINARY,
-            **errors(400, 401, 403, 404, 429),
-        },
+        responses=EXPORT_RESPONSES,
     )
     def get(self, request):
-        query = s.ExportQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        data = query.validated_data
-        provider = self.provider(data["provider"])
-        out = io.BytesIO()
-        payments_export(
-            provider_code=provider.code,
-            date_from=data["date_from"],
-            date_to=data["date_to"],
-            file_format=data["format"],
-            out=out,
-        )
-        out.seek(0)
-        name = f"payments-{provider.code}-{data['date_from']:%Y%m%d}-{data['date_to']:%Y%m%d}"
-        return FileResponse(
-            out,
-            as_attachment=True,
-            filename=f"{name}.{data['format']}",
-            content_type="text/csv" if data["format"] == "csv" else "application/x-dbf",
-        )
+        return super().get(request)

@@ -7,6 +7,7 @@ still operates).
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from typing import cast
 
 from django.http import FileResponse
@@ -19,9 +20,9 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from kabinet.backoffice import services as backoffice_services
 from kabinet.billing.models import Account, LedgerEntry
 from kabinet.exchange import runs as import_runs
+from kabinet.exchange.exporter import readings_export
 from kabinet.exchange.models import ImportRun
 from kabinet.metering.messages import reading_submitted_message
 from kabinet.metering.models import Meter, Reading
@@ -429,36 +430,52 @@ class ImportDetailView(OperatorView):
         return Response(s.ImportRunSerializer(run).data)
 
 
-class ReadingsExportView(OperatorView):
-    serializer_class = s.ExportQuerySerializer
+class ExportView(OperatorView):
+    """An export file for the billing system; a subclass names it (`name`) and its writer
+    (`export`, called as `kabinet export_<name>` calls it)."""
 
-    @extend_schema(
-        summary="Download the readings export",
-        parameters=[s.ExportQuerySerializer],
-        responses={
-            (200, "text/csv"): OpenApiTypes.BINARY,
-            (200, "application/x-dbf"): OpenApiTypes.BINARY,
-            **errors(400, 401, 403, 404, 429),
-        },
-    )
+    serializer_class = s.ExportQuerySerializer
+    name: str
+    export: Callable[..., int]
+
     def get(self, request):
         query = s.ExportQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data
         provider = self.provider(data["provider"])
         out = io.BytesIO()
-        backoffice_services.export_write(
-            provider=provider,
+        type(self).export(
+            provider_code=provider.code,
             date_from=data["date_from"],
             date_to=data["date_to"],
             file_format=data["format"],
             out=out,
         )
         out.seek(0)
-        name = f"readings-{provider.code}-{data['date_from']:%Y%m%d}-{data['date_to']:%Y%m%d}"
+        name = f"{self.name}-{provider.code}-{data['date_from']:%Y%m%d}-{data['date_to']:%Y%m%d}"
         return FileResponse(
             out,
             as_attachment=True,
             filename=f"{name}.{data['format']}",
             content_type="text/csv" if data["format"] == "csv" else "application/x-dbf",
         )
+
+
+EXPORT_RESPONSES = {
+    (200, "text/csv"): OpenApiTypes.BINARY,
+    (200, "application/x-dbf"): OpenApiTypes.BINARY,
+    **errors(400, 401, 403, 404, 429),
+}
+
+
+class ReadingsExportView(ExportView):
+    name = "readings"
+    export = staticmethod(readings_export)
+
+    @extend_schema(
+        summary="Download the readings export",
+        parameters=[s.ExportQuerySerializer],
+        responses=EXPORT_RESPONSES,
+    )
+    def get(self, request):
+        return super().get(request)
