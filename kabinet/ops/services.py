@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -143,6 +144,13 @@ class BackupFailed(Exception):
 PAGES_PER_STEP = -1
 
 
+def _regexp(pattern: str | None, value: object) -> bool | None:
+    """SQLite's REGEXP as Django's SQLite backend defines it (`value REGEXP pattern`)."""
+    if pattern is None or value is None:
+        return None
+    return re.search(pattern, str(value)) is not None
+
+
 def _sqlite_backup(*, source: Path, target: Path) -> None:
     # SQLite's online backup API: a consistent snapshot while the portal keeps writing, the
     # write-ahead log included, unlike a copy of the file.
@@ -155,6 +163,9 @@ def _sqlite_backup(*, source: Path, target: Path) -> None:
         ):
             src.backup(dst, pages=PAGES_PER_STEP)
             dst.execute("PRAGMA journal_mode=DELETE")
+            # The integrity check evaluates CHECK constraints, and some use Django's REGEXP
+            # (payments' EDRPOU and IBAN), which a plain sqlite3 connection lacks.
+            dst.create_function("REGEXP", 2, _regexp, deterministic=True)
             (result,) = dst.execute("PRAGMA integrity_check").fetchone()
         if result != "ok":
             raise BackupFailed(

@@ -1,3 +1,4 @@
+import re
 import shutil
 import sqlite3
 from io import StringIO
@@ -182,6 +183,24 @@ def test_an_sqlite_backup_is_a_whole_database_including_the_write_ahead_log(tmp_
         assert copy.execute("SELECT COUNT(*) FROM reading").fetchone() == (5001,)
         assert copy.execute("PRAGMA journal_mode").fetchone() == ("delete",)
     assert not (tmp_path / "copy.sqlite3.part").exists()
+
+
+def test_an_sqlite_backup_checks_constraints_written_with_django_regexp(tmp_path):
+    # Payments' bank details are CHECKed with REGEXP, which Django adds to its connections.
+    source = tmp_path / "kabinet.sqlite3"
+    with sqlite3.connect(source) as db:
+        db.create_function("REGEXP", 2, lambda pattern, value: bool(re.search(pattern, value)))
+        db.execute(
+            "CREATE TABLE merchant (iban TEXT CHECK (iban = '' OR iban REGEXP '^UA[0-9]{27}$'))"
+        )
+        db.execute("INSERT INTO merchant VALUES ('UA213223130000026007233566001')")
+
+    services._sqlite_backup(source=source, target=tmp_path / "copy.sqlite3")
+
+    with sqlite3.connect(tmp_path / "copy.sqlite3") as copy:
+        assert copy.execute("SELECT iban FROM merchant").fetchone() == (
+            "UA213223130000026007233566001",
+        )
 
 
 @pytest.mark.django_db
