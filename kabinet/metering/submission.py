@@ -169,12 +169,12 @@ def _recent_rows(*, alias: str, meter: Meter, since: dt.date, zone: str) -> list
         opts = Reading._meta
         quote = connection.ops.quote_name
         fields = opts.concrete_fields
-        column = {name: quote(opts.get_field(name).column) for name in ("meter", "reading_date")}
+        column = {f.name: quote(f.column) for f in fields}
         # Names from the model, quoted; every value is a parameter.
         sql = (
-            f"SELECT {', '.join(quote(f.column) for f in fields)} FROM {quote(opts.db_table)}"  # noqa: S608
+            f"SELECT {', '.join(column.values())} FROM {quote(opts.db_table)}"  # noqa: S608
             f" WHERE {column['meter']} = %s AND {column['reading_date']} >= %s"
-            f" AND {quote(opts.get_field('zone').column)} = %s"
+            f" AND {column['zone']} = %s"
             f" ORDER BY {column['reading_date']} DESC"
         )
         converters = []
