@@ -109,3 +109,18 @@ def samples_dir():
     from pathlib import Path
 
     return Path(__file__).resolve().parent / "tests" / "samples"
+
+
+@pytest.fixture(autouse=True)
+def _no_cache_purge_by_the_clock():
+    """Keep the database cache's once-a-minute purge of expired rows out of every test.
+
+    PurgingDatabaseCache (kabinet/web/cache.py) deletes expired rows on a process's first
+    write and then once a minute: one more query, landing in whichever test the clock picks,
+    which makes query counts flaky. The purge's own tests set the time of the next purge.
+    """
+    from django.core.cache import caches
+
+    default = caches["default"]
+    if hasattr(default, "_next_purge"):
+        default._next_purge = float("inf")

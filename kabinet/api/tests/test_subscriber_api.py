@@ -1,7 +1,6 @@
 import datetime as dt
 
 import pytest
-from django.core.cache import caches
 from django.utils import timezone
 
 from kabinet.api.models import IdempotentResponse
@@ -233,9 +232,6 @@ def test_an_unlinked_account_is_no_longer_reachable(api, account):
 def test_a_reading_through_the_api_takes_a_fixed_number_of_queries(
     api, account, meter, django_assert_num_queries, monkeypatch
 ):
-    # The database cache sweeps its expired rows now and then (PurgingDatabaseCache): not
-    # within the counts below.
-    monkeypatch.setattr(caches["default"], "_next_purge", float("inf"), raising=False)
     # What a stored reading costs, pinned so that it cannot creep back (docs/performance.md).
     today = timezone.localdate()
     Reading.objects.bulk_create(
