@@ -230,7 +230,7 @@ def test_an_unlinked_account_is_no_longer_reachable(api, account):
 
 
 def test_a_reading_through_the_api_takes_a_fixed_number_of_queries(
-    api, account, meter, django_assert_num_queries, monkeypatch
+    api, account, meter, django_assert_num_queries
 ):
     # What a stored reading costs, pinned so that it cannot creep back (docs/performance.md).
     today = timezone.localdate()
