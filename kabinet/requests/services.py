@@ -207,22 +207,44 @@ def _locked(request: Request) -> Request:
     return Request.objects.select_for_update().select_related("provider").get(pk=request.pk)
 
 
+def _post_to_open(
+    *,
+    request: Request,
+    closed: str,
+    author_kind: str,
+    author,
+    text: str,
+    uploads: list[Upload],
+    now: dt.datetime,
+) -> tuple[Request, Message]:
+    """Lock `request` and add a message with files to it; RequestRejected(`closed`) if it is
+    closed, or whatever the text and the files are refused for."""
+    request = _locked(request)
+    if not request.is_open:
+        raise RequestRejected(closed)
+    message = _add_message(
+        request=request,
+        author_kind=author_kind,
+        author=author,
+        text=_clean_text(text),
+        files=_clean_files(uploads),
+        now=now,
+    )
+    return request, message
+
+
 @transaction.atomic
 def request_reply(
     *, user, request: Request, text: str, uploads: list[Upload], now: dt.datetime
 ) -> Message:
     """Add the subscriber's reply (and files) to their request. Raises RequestRejected."""
-    request = _locked(request)
-    if not request.is_open:
-        raise RequestRejected(_("This request is closed; file a new one if you need to."))
-    cleaned = _clean_text(text)
-    files = _clean_files(uploads)
-    message = _add_message(
+    request, message = _post_to_open(
         request=request,
+        closed=_("This request is closed; file a new one if you need to."),
         author_kind=Message.Author.SUBSCRIBER,
         author=user,
-        text=cleaned,
-        files=files,
+        text=text,
+        uploads=uploads,
         now=now,
     )
     if request.status == Request.Status.ANSWERED:
@@ -283,17 +305,13 @@ def request_answer(
     *, operator, request: Request, text: str, uploads: list[Upload], now: dt.datetime
 ) -> Message:
     """Answer the subscriber; the answer is mailed in their language. Raises RequestRejected."""
-    request = _locked(request)
-    if not request.is_open:
-        raise RequestRejected(_("This request is closed."))
-    cleaned = _clean_text(text)
-    files = _clean_files(uploads)
-    message = _add_message(
+    request, message = _post_to_open(
         request=request,
+        closed=_("This request is closed."),
         author_kind=Message.Author.OPERATOR,
         author=operator,
-        text=cleaned,
-        files=files,
+        text=text,
+        uploads=uploads,
         now=now,
     )
     request.status = Request.Status.ANSWERED
